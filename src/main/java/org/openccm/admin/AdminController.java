@@ -1,0 +1,143 @@
+package org.openccm.admin;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openccm.generation.Product;
+import org.openccm.generation.ProductCatalog;
+import org.openccm.generation.ProductCatalog.InvalidProductException;
+import org.openccm.generation.TemplateVersion;
+import org.openccm.session.Authenticator;
+import org.openccm.session.Caller;
+import org.openccm.shared.errors.ErrorCode;
+import org.openccm.shared.errors.OmsException;
+import org.openccm.shared.web.RequestBodies;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The admin REST API for products and their template versions (supervisors only). Credentials
+ * are the same headers as the OMS operations: cabinetName and sessionId.
+ */
+@RestController
+@RequestMapping(path = "/admin", produces = "application/json")
+class AdminController {
+    private final Authenticator authenticator;
+    private final RequestBodies bodies;
+    private final ProductCatalog catalog;
+
+    AdminController(Authenticator authenticator, RequestBodies bodies, ProductCatalog catalog) {
+        this.authenticator = authenticator;
+        this.bodies = bodies;
+        this.catalog = catalog;
+    }
+
+    @GetMapping("/products")
+    List<Map<String, Object>> listProducts(HttpServletRequest request) {
+        Caller caller = requireSupervisor(request);
+        return catalog.list(caller.cabinetId()).stream()
+                .map(AdminController::describe)
+                .toList();
+    }
+
+    @PostMapping("/products")
+    @ResponseStatus(HttpStatus.CREATED)
+    Map<String, Object> createProduct(HttpServletRequest request) {
+        Caller caller = requireSupervisor(request);
+        JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
+        Product.DataKind dataKind = dataKind(RequestBodies.text(body, "dataKind"));
+        try {
+            Product product = catalog.create(
+                    caller.cabinetId(),
+                    RequestBodies.text(body, "name"),
+                    RequestBodies.text(body, "reportType"),
+                    dataKind,
+                    "true".equals(RequestBodies.text(body, "docxOutput")),
+                    RequestBodies.text(body, "dataQuery"));
+            return describe(product);
+        } catch (InvalidProductException e) {
+            throw OmsException.invalidInput(e.getMessage());
+        }
+    }
+
+    @GetMapping("/products/{name}/versions")
+    List<Map<String, Object>> listVersions(HttpServletRequest request, @PathVariable String name) {
+        Caller caller = requireSupervisor(request);
+        return catalog.versions(requireProduct(caller, name)).stream()
+                .map(AdminController::describe)
+                .toList();
+    }
+
+    @PostMapping("/products/{name}/versions")
+    @ResponseStatus(HttpStatus.CREATED)
+    Map<String, Object> addVersion(HttpServletRequest request, @PathVariable String name) {
+        Caller caller = requireSupervisor(request);
+        Product product = requireProduct(caller, name);
+        JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
+        try {
+            return describe(catalog.addVersion(
+                    product, RequestBodies.text(body, "template"), RequestBodies.text(body, "mailTemplate")));
+        } catch (InvalidProductException e) {
+            throw OmsException.invalidInput(e.getMessage());
+        }
+    }
+
+    @PostMapping("/products/{name}/versions/{version}/baseline")
+    Map<String, Object> baseline(HttpServletRequest request, @PathVariable String name, @PathVariable int version) {
+        Caller caller = requireSupervisor(request);
+        try {
+            return describe(catalog.baseline(requireProduct(caller, name), version));
+        } catch (InvalidProductException e) {
+            throw new OmsException(ErrorCode.PRODUCT_NOT_FOUND, e.getMessage());
+        }
+    }
+
+    private Caller requireSupervisor(HttpServletRequest request) {
+        Caller caller = authenticator.requireCaller(request, ErrorCode.CABINET_NOT_FOUND);
+        if (!caller.role().mayAdminister()) {
+            throw new OmsException(ErrorCode.INSUFFICIENT_RIGHTS, "The admin API is for supervisors only.");
+        }
+        return caller;
+    }
+
+    private Product requireProduct(Caller caller, String name) {
+        return catalog.find(caller.cabinetId(), name)
+                .orElseThrow(() -> new OmsException(ErrorCode.PRODUCT_NOT_FOUND, "No product named '" + name + "'."));
+    }
+
+    private static Product.DataKind dataKind(String value) {
+        try {
+            return Product.DataKind.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw OmsException.invalidInput("dataKind must be XML, JSON or DB.");
+        }
+    }
+
+    private static Map<String, Object> describe(Product product) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", product.name());
+        view.put("reportType", product.reportType());
+        view.put("dataKind", product.dataKind().name());
+        view.put("docxOutput", product.docxOutput());
+        view.put("dataQuery", product.dataQuery());
+        return view;
+    }
+
+    private static Map<String, Object> describe(TemplateVersion version) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("version", version.version());
+        view.put("baselined", version.isBaselined());
+        view.put(
+                "baselinedAt",
+                version.baselinedAt() == null ? null : version.baselinedAt().toString());
+        view.put("hasMailBody", version.mailBodyHtml() != null);
+        return view;
+    }
+}

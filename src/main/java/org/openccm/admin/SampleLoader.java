@@ -1,0 +1,78 @@
+package org.openccm.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.openccm.delivery.Channels;
+import org.openccm.generation.Product;
+import org.openccm.generation.ProductCatalog;
+import org.openccm.generation.TemplateVersion;
+import org.openccm.session.Directory.Cabinet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Loads the sample products and channels from {@code classpath:samples}. A product folder holds
+ * {@code product.json} in the admin API's format, with each version naming its template files.
+ */
+@Component
+class SampleLoader {
+    private static final Logger log = LoggerFactory.getLogger(SampleLoader.class);
+    private final ProductCatalog catalog;
+    private final Channels channels;
+    private final ObjectMapper json = JsonMapper.builder().build();
+
+    SampleLoader(ProductCatalog catalog, Channels channels) {
+        this.catalog = catalog;
+        this.channels = channels;
+    }
+
+    void load(Cabinet cabinet) throws IOException {
+        PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
+        for (JsonNode channel : json.readTree(read(resolver.getResource("classpath:samples/channels.json")))) {
+            channels.create(
+                    cabinet.id(),
+                    channel.get("name").asString(),
+                    channel.get("type").asString());
+        }
+        Resource[] definitions = resolver.getResources("classpath:samples/products/*/product.json");
+        for (Resource definition : definitions) {
+            loadProduct(cabinet, definition);
+        }
+        log.info("Loaded {} sample products into cabinet {}", definitions.length, cabinet.name());
+    }
+
+    private void loadProduct(Cabinet cabinet, Resource definition) throws IOException {
+        JsonNode spec = json.readTree(read(definition));
+        Product product = catalog.create(
+                cabinet.id(),
+                spec.get("name").asString(),
+                spec.get("reportType").asString(),
+                Product.DataKind.valueOf(spec.get("dataKind").asString()),
+                spec.path("docxOutput").asBoolean(false),
+                spec.path("dataQuery").isString() ? spec.get("dataQuery").asString() : null);
+        for (JsonNode version : spec.get("versions")) {
+            String document =
+                    read(definition.createRelative(version.get("template").asString()));
+            String mailBody = version.hasNonNull("mailTemplate")
+                    ? read(definition.createRelative(version.get("mailTemplate").asString()))
+                    : null;
+            TemplateVersion added = catalog.addVersion(product, document, mailBody);
+            if (version.path("baselined").asBoolean(false)) {
+                catalog.baseline(product, added.version());
+            }
+        }
+    }
+
+    private static String read(Resource resource) throws IOException {
+        try (InputStream in = resource.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.openccm.generation;
+
+/**
+ * A configured communication definition of a cabinet.
+ *
+ * @param reportType what the document is (LETTER, CONTRACT, MAIL, SMS, ...)
+ * @param dataKind where a record's data comes from: XML, JSON or DB
+ * @param docxOutput whether a Word document is produced besides the PDF
+ * @param dataQuery for DB products, the SELECT that reads one record with :masterKey bound
+ */
+public record Product(
+        long id,
+        long cabinetId,
+        String name,
+        String reportType,
+        DataKind dataKind,
+        boolean docxOutput,
+        String dataQuery) {
+
+    /** Where a product's record data comes from. */
+    public enum DataKind {
+        XML,
+        JSON,
+        DB
+    }
+
+    /** Letters and contracts get a document number (the contract's transactionId). */
+    public boolean isNumberedDocument() {
+        return "LETTER".equals(reportType) || "CONTRACT".equals(reportType);
+    }
+}

@@ -1,0 +1,56 @@
+package org.openccm.session;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.openccm.session.Authenticator.LoginAttempt;
+import org.openccm.shared.errors.ErrorCode;
+import org.openccm.shared.errors.OmsException;
+import org.openccm.shared.web.RequestBodies;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** OMSSessionManagement: connectCabinet and disconnectCabinet. */
+@RestController
+class SessionController {
+    private final Authenticator authenticator;
+    private final RequestBodies bodies;
+
+    SessionController(Authenticator authenticator, RequestBodies bodies) {
+        this.authenticator = authenticator;
+        this.bodies = bodies;
+    }
+
+    @PostMapping(path = "/OMSSessionManagement/connectCabinet", produces = "application/json")
+    Map<String, Object> connectCabinet(HttpServletRequest request) {
+        String cabinetName = request.getHeader(Authenticator.CABINET_HEADER);
+        if (cabinetName == null || cabinetName.isBlank() || cabinetName.length() > 32) {
+            throw new OmsException(
+                    ErrorCode.CONNECT_FAILED, "The cabinetName header is missing or longer than 32 characters.");
+        }
+        JsonNode body = bodies.readObject(request, ErrorCode.CONNECT_FAILED);
+        LoginAttempt attempt = new LoginAttempt(
+                RequestBodies.text(body, "userName"),
+                RequestBodies.text(body, "userPassword"),
+                RequestBodies.text(body, "encrFlag"),
+                RequestBodies.text(body, "passAlgoType"),
+                RequestBodies.text(body, "connectForcefully"));
+
+        String sessionId = authenticator.login(cabinetName, attempt);
+
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("sessionId", sessionId);
+        response.put("status", "0");
+        return response;
+    }
+
+    @PostMapping(path = "/OMSSessionManagement/disconnectCabinet", produces = "application/json")
+    Map<String, Object> disconnectCabinet(HttpServletRequest request) {
+        authenticator.logout(request);
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("status", "0");
+        response.put("description", "Success");
+        return response;
+    }
+}

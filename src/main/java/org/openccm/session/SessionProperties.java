@@ -1,0 +1,26 @@
+package org.openccm.session;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Session and login policy.
+ *
+ * @param idleTimeout a session unused this long is over
+ * @param absoluteTimeout a session is over this long after login, however busy
+ * @param maxFailedLogins wrong passwords in a row before the account is locked
+ * @param lockoutDuration how long such a lock lasts
+ * @param allowMd5Digest accept passAlgoType 1 (MD5); off by default because MD5 is broken
+ * @param hideUnknownUsers answer -50127 instead of -50003 so that callers cannot probe user names
+ * @param touchInterval the last-use time is written at most this often per session
+ */
+@ConfigurationProperties("oms.session")
+public record SessionProperties(
+        @DefaultValue("30m") Duration idleTimeout,
+        @DefaultValue("12h") Duration absoluteTimeout,
+        @DefaultValue("5") int maxFailedLogins,
+        @DefaultValue("15m") Duration lockoutDuration,
+        @DefaultValue("false") boolean allowMd5Digest,
+        @DefaultValue("false") boolean hideUnknownUsers,
+        @DefaultValue("30s") Duration touchInterval) {}

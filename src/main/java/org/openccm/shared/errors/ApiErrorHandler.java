@@ -1,0 +1,89 @@
+package org.openccm.shared.errors;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.sql.SQLTransientConnectionException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * The one place that turns failures into the contract's answers: HTTP 200 with the operation's
+ * code field and a readable description (A09). Unexpected faults get a generic description with
+ * an incident id; the stack trace goes only to the log under that id.
+ */
+@RestControllerAdvice
+public class ApiErrorHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+
+    /** Request attributes that generation sets once it knows them, so failures can echo them. */
+    public static final String REQUEST_ID_ATTRIBUTE = "oms.requestId";
+
+    public static final String COMMUNICATION_ID_ATTRIBUTE = "oms.communicationId";
+
+    @ExceptionHandler(OmsException.class)
+    ResponseEntity<Map<String, Object>> contractFailure(OmsException failure, HttpServletRequest request) {
+        Operation operation = Operation.ofPath(request.getRequestURI());
+        log.info("{} refused with {}: {}", operation, failure.errorCode().code(), failure.detail());
+        return answer(operation, failure.errorCode(), failure.description(), request);
+    }
+
+    @ExceptionHandler({CannotGetJdbcConnectionException.class, SQLTransientConnectionException.class})
+    ResponseEntity<Map<String, Object>> busy(Exception failure, HttpServletRequest request) {
+        Operation operation = Operation.ofPath(request.getRequestURI());
+        log.warn("{} found no free database connection in time: {}", operation, failure.getMessage());
+        ErrorCode code = operation.isGeneration() ? ErrorCode.SERVER_BUSY : ErrorCode.CONNECT_FAILED;
+        return answer(operation, code, OmsException.describe(code, "The server is busy; try again later."), request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Map<String, Object>> unexpected(Exception failure, HttpServletRequest request) {
+        Operation operation = Operation.ofPath(request.getRequestURI());
+        String incident = UUID.randomUUID().toString();
+        log.error(
+                "Unexpected failure in {} (incident {}, requestId {})",
+                operation,
+                incident,
+                request.getAttribute(REQUEST_ID_ATTRIBUTE),
+                failure);
+        ErrorCode code = operation.unexpectedFailureCode();
+        String description = OmsException.describe(code, "Unexpected server error; quote incident " + incident + ".");
+        return answer(operation, code, description, request);
+    }
+
+    private static ResponseEntity<Map<String, Object>> answer(
+            Operation operation, ErrorCode code, String description, HttpServletRequest request) {
+        if (operation.isGeneration()) {
+            Object requestId = request.getAttribute(REQUEST_ID_ATTRIBUTE);
+            GenerationResponse response =
+                    GenerationResponse.failure(code, description, requestId instanceof Long id ? id : 0L, (String)
+                            request.getAttribute(COMMUNICATION_ID_ATTRIBUTE));
+            return ResponseEntity.ok(response.toBody(operation));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (operation == Operation.ADMIN) {
+            body.put("code", code.code());
+            body.put("description", description);
+            return ResponseEntity.status(adminStatus(code)).body(body);
+        }
+        body.put("status", Integer.toString(code.code()));
+        body.put("description", description);
+        return ResponseEntity.ok(body);
+    }
+
+    private static HttpStatus adminStatus(ErrorCode code) {
+        return switch (code) {
+            case INVALID_SESSION, CABINET_NOT_FOUND -> HttpStatus.UNAUTHORIZED;
+            case INSUFFICIENT_RIGHTS -> HttpStatus.FORBIDDEN;
+            case PRODUCT_NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case INVALID_INPUT -> HttpStatus.BAD_REQUEST;
+            default -> HttpStatus.INTERNAL_SERVER_ERROR;
+        };
+    }
+}

@@ -1,0 +1,48 @@
+package org.openccm.shared.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Gives every HTTP call a trace id (taken from X-Request-Id when the caller sends a sane one),
+ * puts it in the MDC and logs one line per call with the outcome and duration. Bodies, headers
+ * and credentials are never logged.
+ */
+@Component
+public class RequestLoggingFilter extends OncePerRequestFilter {
+    private static final Logger log = LoggerFactory.getLogger(RequestLoggingFilter.class);
+    public static final String TRACE_ID = "traceId";
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String traceId = request.getHeader("X-Request-Id");
+        if (traceId == null || !traceId.matches("[A-Za-z0-9._-]{1,64}")) {
+            traceId = UUID.randomUUID().toString();
+        }
+        long started = System.nanoTime();
+        MDC.put(TRACE_ID, traceId);
+        response.setHeader("X-Request-Id", traceId);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            log.info(
+                    "{} {} answered HTTP {} in {} ms",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    response.getStatus(),
+                    millis);
+            MDC.clear();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package org.openccm.storage;
+
+import java.io.IOException;
+
+/**
+ * Where generated files live, per cabinet, addressed by storage keys relative to the cabinet's
+ * root. Implementations never write outside that root, whatever the key says.
+ */
+public interface OutputStore {
+    /** Writes the content under the key, replacing nothing: an existing file is an error. */
+    void write(long cabinetId, String key, byte[] content) throws IOException;
+
+    /** Reads a file back. */
+    byte[] read(long cabinetId, String key) throws IOException;
+}
