@@ -10,6 +10,11 @@ import com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.font.PDFont;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import com.openhtmltopdf.pdfboxout.PDFontSupplier;
 
 /**
  * Lays out XHTML with CSS print rules (page size, margins, running headers and footers, page
@@ -26,7 +31,17 @@ final class PdfRenderer {
 
     byte[] render(String xhtml) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        try (PDDocument document = new PDDocument()) {
+            PdfRendererBuilder builder = configuredBuilder(xhtml, document);
+            builder.toStream(out);
+            builder.run();
+        }
+        return out.toByteArray();
+    }
+
+    private PdfRendererBuilder configuredBuilder(String xhtml, PDDocument document) {
         PdfRendererBuilder builder = new PdfRendererBuilder();
+        builder.usePDDocument(document);
         builder.useFastMode();
         builder.withProducer("OpenCCM");
         builder.withHtmlContent(xhtml, null);
@@ -39,10 +54,33 @@ final class PdfRenderer {
         builder.defaultTextDirection(TextDirection.LTR);
         builder.useCacheStore(PdfRendererBuilder.CacheStore.PDF_FONT_METRICS, fontMetrics);
         for (FontLibrary.Face face : fonts.faces()) {
-            builder.useFont(face::open, face.family(), face.weight(), face.style(), true);
+            builder.useFont(new LazyFont(document, face), face.family(), face.weight(), face.style(), true);
         }
-        builder.toStream(out);
-        builder.run();
-        return out.toByteArray();
+        return builder;
+    }
+
+    /** Embeds a face in the document only if the layout asks for it. */
+    private static final class LazyFont extends PDFontSupplier {
+        private final PDDocument document;
+        private final FontLibrary.Face face;
+        private PDFont loaded;
+
+        LazyFont(PDDocument document, FontLibrary.Face face) {
+            super(null);
+            this.document = document;
+            this.face = face;
+        }
+
+        @Override
+        public PDFont supply() {
+            if (loaded == null) {
+                try {
+                    loaded = PDType0Font.load(document, face.forThisThread(), true);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("GEN_FONT_UNREADABLE: " + face.family(), e);
+                }
+            }
+            return loaded;
+        }
     }
 }
