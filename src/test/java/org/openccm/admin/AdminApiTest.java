@@ -58,7 +58,8 @@ class AdminApiTest extends ApiTestBase {
         String name = "ADMIN_" + NAMES.incrementAndGet();
 
         assertThat(createProduct(session, xmlProduct(name)).httpStatus()).isEqualTo(201);
-        assertThat(addVersion(session, name, LETTER).body().get("version").asInt()).isEqualTo(1);
+        assertThat(addVersion(session, name, LETTER).body().get("version").asInt())
+                .isEqualTo(1);
         assertThat(addVersion(session, name, LETTER.replace("Letter for", "Revised letter for"))
                         .body()
                         .get("version")
@@ -71,7 +72,9 @@ class AdminApiTest extends ApiTestBase {
         post("/admin/products/" + name + "/versions/1/baseline", auth(session), null);
         Answer first = generate(session, name, "", "<Letter><name>Ada</name></Letter>");
         assertThat(first.body().get("status").asInt()).as(first.raw()).isZero();
-        assertThat(extract(first.text("filePathName")).text()).contains("Letter for Ada").contains("Version 1");
+        assertThat(extract(first.text("filePathName")).text())
+                .contains("Letter for Ada")
+                .contains("Version 1");
 
         Answer pinnedDraft = generate(session, name, "2", "<Letter><name>Ada</name></Letter>");
         assertThat(pinnedDraft.body().get("status").asInt()).isEqualTo(1029);
@@ -87,7 +90,9 @@ class AdminApiTest extends ApiTestBase {
         Answer versions = get("/admin/products/" + name + "/versions", auth(session));
         assertThat(versions.body().size()).isEqualTo(2);
         assertThat(versions.body().get(0).get("baselined").asBoolean()).isTrue();
-        assertThat(get("/admin/products", auth(session)).raw()).contains("\"PDF_MAIL\"").contains(name);
+        assertThat(get("/admin/products", auth(session)).raw())
+                .contains("\"PDF_MAIL\"")
+                .contains(name);
     }
 
     @Test
@@ -120,7 +125,8 @@ class AdminApiTest extends ApiTestBase {
         assertThat(createProduct(session, noKey).httpStatus()).isEqualTo(400);
         assertThat(createProduct(session, twoStatements).httpStatus()).isEqualTo(400);
         assertThat(createProduct(session, notSelect).httpStatus()).isEqualTo(400);
-        assertThat(createProduct(session, xmlProduct("PDF_MAIL")).text("description")).contains("already exists");
+        assertThat(createProduct(session, xmlProduct("PDF_MAIL")).text("description"))
+                .contains("already exists");
         Answer broken = addVersion(session, name, "<html><#if></html>");
         assertThat(broken.httpStatus()).isEqualTo(400);
         assertThat(broken.text("description")).contains("compile");
@@ -162,10 +168,14 @@ class AdminApiTest extends ApiTestBase {
                 Answer answer = generate(session, name, "", "<Letter><name>x</name></Letter>");
 
                 if (attack.getKey().equals("resources")) {
-                    assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
+                    assertThat(answer.body().get("status").asInt())
+                            .as(answer.raw())
+                            .isZero();
                     assertThat(extract(answer.text("filePathName")).text()).doesNotContain("root:");
                 } else {
-                    assertThat(answer.body().get("status").asInt()).as(attack.getKey()).isEqualTo(1029);
+                    assertThat(answer.body().get("status").asInt())
+                            .as(attack.getKey())
+                            .isEqualTo(1029);
                     assertThat(answer.raw()).doesNotContain("uid=").doesNotContain("root:");
                 }
             }

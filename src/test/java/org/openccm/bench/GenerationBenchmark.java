@@ -71,7 +71,8 @@ public final class GenerationBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = Integer.getInteger("bench.seconds", 10);
         int warmup = Integer.getInteger("bench.warmup", 5);
-        int[] threadCounts = java.util.Arrays.stream(System.getProperty("bench.threads", "1,2,4,8").split(","))
+        int[] threadCounts = java.util.Arrays.stream(
+                        System.getProperty("bench.threads", "1,2,4,8").split(","))
                 .mapToInt(Integer::parseInt)
                 .toArray();
         Path dataDir = Files.createTempDirectory("openccm-bench");
@@ -86,8 +87,9 @@ public final class GenerationBenchmark {
                 "--logging.level.root=WARN");
         try {
             int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-            Directory.Cabinet cabinet =
-                    context.getBean(Directory.class).findCabinet("omsCabinetName").orElseThrow();
+            Directory.Cabinet cabinet = context.getBean(Directory.class)
+                    .findCabinet("omsCabinetName")
+                    .orElseThrow();
             ProductCatalog catalog = context.getBean(ProductCatalog.class);
             DocumentGenerator generator = context.getBean(DocumentGenerator.class);
             Product product = catalog.find(cabinet.id(), "PDF_MAIL").orElseThrow();
@@ -101,7 +103,9 @@ public final class GenerationBenchmark {
                     "version", "1");
             Call inProcess = () -> generator.render(product, version, RecordData.fromXml(XML, 64, 10_000), facts);
 
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             String sessionId = connect(http, port, password);
             String body = "{\"attachmentsLocation\":\"\",\"doArchive\":\"N\",\"encodedPDFRequired\":\"N\","
                     + "\"fileName\":\"PDF_MAIL\",\"filePath\":\"PDF_MAIL_PATH\",\"productName\":\"PDF_MAIL\","
@@ -207,7 +211,8 @@ public final class GenerationBenchmark {
     }
 
     private static void print(List<Result> results) {
-        System.out.printf("%n%-22s %7s %10s %9s %9s %12s%n", "path", "clients", "docs/s", "p50 ms", "p99 ms", "peak heap MB");
+        System.out.printf(
+                "%n%-22s %7s %10s %9s %9s %12s%n", "path", "clients", "docs/s", "p50 ms", "p99 ms", "peak heap MB");
         for (Result result : results) {
             System.out.printf(
                     "%-22s %7d %10.1f %9.2f %9.2f %12.1f%n",

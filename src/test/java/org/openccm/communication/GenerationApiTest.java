@@ -50,7 +50,9 @@ class GenerationApiTest extends ApiTestBase {
     }
 
     private long queueRows() {
-        return jdbc.sql("select count(*) from omsJobQueueItems").query(Long.class).single();
+        return jdbc.sql("select count(*) from omsJobQueueItems")
+                .query(Long.class)
+                .single();
     }
 
     @Test
@@ -63,7 +65,9 @@ class GenerationApiTest extends ApiTestBase {
         assertThat(answer.httpStatus()).isEqualTo(200);
         assertThat(answer.body().get("status").asInt()).isEqualTo(1028);
         assertThat(answer.body().get("mainCode").asInt()).isEqualTo(1028);
-        assertThat(answer.text("description")).startsWith("OMS_ONDEMAND_GEN_MSG").contains("not available yet");
+        assertThat(answer.text("description"))
+                .startsWith("OMS_ONDEMAND_GEN_MSG")
+                .contains("not available yet");
         assertThat(answer.text("requestId")).isEqualTo("0");
         assertThat(queueRows()).isEqualTo(before);
     }
@@ -84,8 +88,10 @@ class GenerationApiTest extends ApiTestBase {
         assertThat(answer.text("latestBaselinedVersion")).isEqualTo("Y");
         assertThat(answer.text("transactionId")).isEqualTo("0");
         assertThat(answer.text("encodedFileData")).isEmpty();
-        assertThat(answer.body().path("synchronousDelivery").path("mailStatus").asString()).isEmpty();
-        assertThat(answer.body().path("archivalDetails").path("documentIndex").asInt()).isZero();
+        assertThat(answer.body().path("synchronousDelivery").path("mailStatus").asString())
+                .isEmpty();
+        assertThat(answer.body().path("archivalDetails").path("documentIndex").asInt())
+                .isZero();
         PdfText pdf = extract(answer.text("filePathName"));
         assertThat(pdf.text()).contains("Hello").contains("World").contains("123");
         assertThat(outputFile(answer.text("mailBodyPathName"))).content().contains("Hello");
@@ -117,7 +123,9 @@ class GenerationApiTest extends ApiTestBase {
 
         assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
         assertThat(answer.text("latestBaselinedVersion")).isEqualTo("N");
-        assertThat(extract(answer.text("filePathName")).text()).contains("Hello").contains("World");
+        assertThat(extract(answer.text("filePathName")).text())
+                .contains("Hello")
+                .contains("World");
     }
 
     @Test
@@ -128,8 +136,10 @@ class GenerationApiTest extends ApiTestBase {
         fromXml.put("reportVersion", "1");
         ObjectNode fromJson = withoutDeliveryOrArchival(sample("process-json.json"));
 
-        String xmlText = extract(post(XML, auth(session), json(fromXml)).text("filePathName")).text();
-        String jsonText = extract(post(JSON_PATH, auth(session), json(fromJson)).text("filePathName")).text();
+        String xmlText = extract(post(XML, auth(session), json(fromXml)).text("filePathName"))
+                .text();
+        String jsonText = extract(post(JSON_PATH, auth(session), json(fromJson)).text("filePathName"))
+                .text();
 
         assertThat(strip(xmlText)).isEqualTo(strip(jsonText));
     }
@@ -199,7 +209,9 @@ class GenerationApiTest extends ApiTestBase {
         assertThat(((Number) row.get("status_code")).intValue()).isZero();
         assertThat(((Number) row.get("duration_ms")).intValue()).isGreaterThanOrEqualTo(0);
         assertThat(row.get("communication_id")).isEqualTo("4711");
-        assertThat(row.get("inputdataxml")).as("saveClientData N keeps no input").isNull();
+        assertThat(row.get("inputdataxml"))
+                .as("saveClientData N keeps no input")
+                .isNull();
         assertThat(row.get("user_name").toString()).startsWith("user");
     }
 
@@ -259,12 +271,17 @@ class GenerationApiTest extends ApiTestBase {
         ObjectNode wrongOperation = withoutDeliveryOrArchival(sample("process-xml.json"));
         wrongOperation.put("productName", "PRINT1");
 
-        assertThat(post(XML, auth(session), json(unknown)).body().get("status").asInt()).isEqualTo(1027);
-        assertThat(post(XML, auth(session), json(empty)).body().get("status").asInt()).isEqualTo(1027);
+        assertThat(post(XML, auth(session), json(unknown)).body().get("status").asInt())
+                .isEqualTo(1027);
+        assertThat(post(XML, auth(session), json(empty)).body().get("status").asInt())
+                .isEqualTo(1027);
         Answer version = post(XML, auth(session), json(missingVersion));
         assertThat(version.body().get("status").asInt()).isEqualTo(1029);
         assertThat(version.text("description")).contains("no version 9");
-        assertThat(post(XML, auth(session), json(wrongOperation)).body().get("status").asInt())
+        assertThat(post(XML, auth(session), json(wrongOperation))
+                        .body()
+                        .get("status")
+                        .asInt())
                 .isEqualTo(1029);
     }
 
@@ -315,17 +332,29 @@ class GenerationApiTest extends ApiTestBase {
 
             Answer answer = post(XML, auth(session), json(body));
 
-            assertThat(answer.body().get("status").asInt()).as(field + ": " + answer.raw()).isEqualTo(541);
+            assertThat(answer.body().get("status").asInt())
+                    .as(field + ": " + answer.raw())
+                    .isEqualTo(541);
             assertThat(answer.text("description")).as(field).contains(field);
         });
         ObjectNode numberForText = withoutDeliveryOrArchival(sample("process-xml.json"));
         numberForText.putObject("productName");
-        assertThat(post(XML, auth(session), json(numberForText)).body().get("status").asInt()).isEqualTo(541);
-        assertThat(post(XML, auth(session), "[1,2]").body().get("status").asInt()).isEqualTo(541);
-        assertThat(post(XML, auth(session), "{\"productName\":").body().get("status").asInt()).isEqualTo(541);
+        assertThat(post(XML, auth(session), json(numberForText))
+                        .body()
+                        .get("status")
+                        .asInt())
+                .isEqualTo(541);
+        assertThat(post(XML, auth(session), "[1,2]").body().get("status").asInt())
+                .isEqualTo(541);
+        assertThat(post(XML, auth(session), "{\"productName\":")
+                        .body()
+                        .get("status")
+                        .asInt())
+                .isEqualTo(541);
         ObjectNode longKey = withoutDeliveryOrArchival(sample("process-db.json"));
         longKey.put("masterKey", "k".repeat(51));
-        assertThat(post(DB, auth(session), json(longKey)).body().get("status").asInt()).isEqualTo(541);
+        assertThat(post(DB, auth(session), json(longKey)).body().get("status").asInt())
+                .isEqualTo(541);
     }
 
     @Test
@@ -338,8 +367,17 @@ class GenerationApiTest extends ApiTestBase {
         ObjectNode noChannel = sample("process-xml.json");
         noChannel.put("channelName", "");
 
-        assertThat(post(XML, auth(session), json(heldBack)).body().get("status").asInt()).isEqualTo(1034);
-        assertThat(post(XML, auth(session), json(unknownChannel)).body().get("status").asInt()).isEqualTo(1067);
-        assertThat(post(XML, auth(session), json(noChannel)).body().get("status").asInt()).isEqualTo(1067);
+        assertThat(post(XML, auth(session), json(heldBack)).body().get("status").asInt())
+                .isEqualTo(1034);
+        assertThat(post(XML, auth(session), json(unknownChannel))
+                        .body()
+                        .get("status")
+                        .asInt())
+                .isEqualTo(1067);
+        assertThat(post(XML, auth(session), json(noChannel))
+                        .body()
+                        .get("status")
+                        .asInt())
+                .isEqualTo(1067);
     }
 }

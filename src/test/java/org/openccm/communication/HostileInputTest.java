@@ -52,7 +52,9 @@ class HostileInputTest extends ApiTestBase {
         for (int level = 1; level <= 9; level++) {
             bomb.append("<!ENTITY lol").append(level).append(" \"");
             for (int i = 0; i < 10; i++) {
-                bomb.append("&lol").append(level == 1 ? "" : Integer.toString(level - 1)).append(';');
+                bomb.append("&lol")
+                        .append(level == 1 ? "" : Integer.toString(level - 1))
+                        .append(';');
             }
             bomb.append("\">");
         }
@@ -146,7 +148,9 @@ class HostileInputTest extends ApiTestBase {
 
             Answer answer = post(XML, auth(session), json(body));
 
-            assertThat(answer.body().get("status").asInt()).as(attempt[0] + "=" + attempt[1]).isEqualTo(541);
+            assertThat(answer.body().get("status").asInt())
+                    .as(attempt[0] + "=" + attempt[1])
+                    .isEqualTo(541);
             assertThat(answer.text("description")).contains(attempt[0]);
         }
         try (Stream<Path> files = Files.walk(DATA_DIR)) {

@@ -76,8 +76,8 @@ class SessionApiTest extends ApiTestBase {
         Answer connected = post(CONNECT, Map.of("CABINETNAME", CABINET), json(credentials("oms", "11sp1")));
         assertThat(connected.status()).isEqualTo("0");
 
-        Answer disconnected = post(
-                DISCONNECT, Map.of("cabinetname", CABINET, "SESSIONID", connected.text("sessionId")), null);
+        Answer disconnected =
+                post(DISCONNECT, Map.of("cabinetname", CABINET, "SESSIONID", connected.text("sessionId")), null);
         assertThat(disconnected.status()).isEqualTo("0");
     }
 
@@ -96,7 +96,8 @@ class SessionApiTest extends ApiTestBase {
     void unknownUserAndUnknownCabinetHaveTheirCodes() {
         assertThat(login(CABINET, credentials("nobody-here", "x")).status()).isEqualTo("-50003");
         assertThat(login("noSuchCabinet", credentials("oms", "11sp1")).status()).isEqualTo("1");
-        assertThat(post(CONNECT, Map.of(), json(credentials("oms", "11sp1"))).status()).isEqualTo("1");
+        assertThat(post(CONNECT, Map.of(), json(credentials("oms", "11sp1"))).status())
+                .isEqualTo("1");
     }
 
     @Test
@@ -114,25 +115,32 @@ class SessionApiTest extends ApiTestBase {
         String expired = newUser("Pw-expired-1", Role.OPERATOR);
         String disabled = newUser("Pw-disabled-1", Role.OPERATOR);
         String noRights = newUser("Pw-norights-1", Role.NONE);
-        long expiredId = directory.findAccount(cabinetId(), expired).orElseThrow().id();
-        long disabledId = directory.findAccount(cabinetId(), disabled).orElseThrow().id();
+        long expiredId =
+                directory.findAccount(cabinetId(), expired).orElseThrow().id();
+        long disabledId =
+                directory.findAccount(cabinetId(), disabled).orElseThrow().id();
         directory.setUserState(expiredId, true, Instant.now().minusSeconds(60), Role.OPERATOR);
         directory.setUserState(disabledId, false, null, Role.OPERATOR);
 
-        assertThat(login(CABINET, credentials(expired, "Pw-expired-1")).status()).isEqualTo("-50006");
-        assertThat(login(CABINET, credentials(disabled, "Pw-disabled-1")).status()).isEqualTo("-50010");
-        assertThat(login(CABINET, credentials(noRights, "Pw-norights-1")).status()).isEqualTo("-50110");
+        assertThat(login(CABINET, credentials(expired, "Pw-expired-1")).status())
+                .isEqualTo("-50006");
+        assertThat(login(CABINET, credentials(disabled, "Pw-disabled-1")).status())
+                .isEqualTo("-50010");
+        assertThat(login(CABINET, credentials(noRights, "Pw-norights-1")).status())
+                .isEqualTo("-50110");
     }
 
     @Test
     void lockedCabinetTakesNoNewSessions() {
         Directory.Cabinet other = directory.createCabinet("locked" + Long.toString(System.nanoTime(), 36));
         directory.createUser(other.id(), "clerk", "Pw-clerk-1", Role.OPERATOR);
-        assertThat(login(other.name(), credentials("clerk", "Pw-clerk-1")).status()).isEqualTo("0");
+        assertThat(login(other.name(), credentials("clerk", "Pw-clerk-1")).status())
+                .isEqualTo("0");
 
         directory.setCabinetLocked(other.id(), true);
 
-        assertThat(login(other.name(), credentials("clerk", "Pw-clerk-1")).status()).isEqualTo("-50125");
+        assertThat(login(other.name(), credentials("clerk", "Pw-clerk-1")).status())
+                .isEqualTo("-50125");
     }
 
     @Test
@@ -159,7 +167,8 @@ class SessionApiTest extends ApiTestBase {
         Map<String, String> sha256 = credentials(user, hex("SHA-256", "Digest-pw-1"));
         sha256.put("encrFlag", "Y");
         sha256.put("passAlgoType", "2");
-        Map<String, String> sha512 = credentials(user, hex("SHA-512", "Digest-pw-1").toUpperCase());
+        Map<String, String> sha512 =
+                credentials(user, hex("SHA-512", "Digest-pw-1").toUpperCase());
         sha512.put("encrFlag", "Y");
         sha512.put("passAlgoType", "3");
         Map<String, String> md5 = credentials(user, hex("MD5", "Digest-pw-1"));
@@ -184,7 +193,8 @@ class SessionApiTest extends ApiTestBase {
     void passwordsAreStoredOnlyAsSlowHashes() {
         String user = newUser("Stored-pw-1", Role.OPERATOR);
 
-        Map<String, Object> row = jdbc.sql("select hash_sha256, hash_sha512, hash_md5 from oms_user where user_name = ?")
+        Map<String, Object> row = jdbc.sql(
+                        "select hash_sha256, hash_sha512, hash_md5 from oms_user where user_name = ?")
                 .param(user)
                 .query()
                 .singleRow();

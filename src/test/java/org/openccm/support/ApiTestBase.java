@@ -118,14 +118,16 @@ public abstract class ApiTestBase {
         Answer answer = post(
                 "/OMSSessionManagement/connectCabinet",
                 Map.of("cabinetName", CABINET),
-                json(Map.of("userName", userName, "userPassword", password, "connectForcefully", "Y", "encrFlag", "N")));
+                json(Map.of(
+                        "userName", userName, "userPassword", password, "connectForcefully", "Y", "encrFlag", "N")));
         assertThat(answer.status()).as(answer.raw()).isEqualTo("0");
         return answer.text("sessionId");
     }
 
     /** A session of a fresh user with the given role, so that tests do not share sessions. */
     protected String sessionOfNewUser(Role role) {
-        String name = "user" + USER_NUMBERS.incrementAndGet() + "_" + role.name().toLowerCase();
+        String name =
+                "user" + USER_NUMBERS.incrementAndGet() + "_" + role.name().toLowerCase();
         long cabinetId = directory.findCabinet(CABINET).orElseThrow().id();
         directory.createUser(cabinetId, name, "Secret-" + name, role);
         return connect(name, "Secret-" + name);
@@ -141,7 +143,10 @@ public abstract class ApiTestBase {
     /** The file a storage path names, under the cabinet's output folder of the embedded default. */
     protected Path outputFile(String storagePath) {
         long cabinetId = directory.findCabinet(CABINET).orElseThrow().id();
-        return DATA_DIR.resolve("cabinets").resolve(Long.toString(cabinetId)).resolve("output").resolve(storagePath);
+        return DATA_DIR.resolve("cabinets")
+                .resolve(Long.toString(cabinetId))
+                .resolve("output")
+                .resolve(storagePath);
     }
 
     /** The text PDFBox extracts from a PDF, and its page count. */

@@ -1,14 +1,14 @@
 package org.openccm.support;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,16 +32,22 @@ public final class TestDatabase {
 
     /** Points the application at the chosen database. */
     public static void register(DynamicPropertyRegistry registry) {
+        register(registry, "");
+    }
+
+    /** Like {@link #register(DynamicPropertyRegistry)}, in a separate schema for a separate context. */
+    public static void register(DynamicPropertyRegistry registry, String suffix) {
         if (!isPostgres()) {
             return;
         }
+        String schema = SCHEMA + suffix;
         String url = System.getProperty("test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
         String user = System.getProperty("test.postgres.user", "postgres");
-        createSchema(url, user);
-        registry.add("spring.datasource.url", () -> url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
+        createSchema(url, user, schema);
+        registry.add("spring.datasource.url", () -> url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
         registry.add("spring.datasource.username", () -> user);
         registry.add("spring.datasource.password", () -> "");
-        registry.add("spring.flyway.schemas", () -> SCHEMA);
+        registry.add("spring.flyway.schemas", () -> schema);
     }
 
     private static void dropAbandonedSchemas(Connection connection) throws SQLException {
@@ -53,7 +59,7 @@ public final class TestDatabase {
             while (schemas.next()) {
                 String name = schemas.getString(1);
                 String[] parts = name.split("_");
-                if (parts.length == 3 && parts[1].matches("\\d{9,12}") && Long.parseLong(parts[1]) < cutoff) {
+                if (parts.length >= 3 && parts[1].matches("\\d{9,12}") && Long.parseLong(parts[1]) < cutoff) {
                     abandoned.add(name);
                 }
             }
@@ -65,11 +71,11 @@ public final class TestDatabase {
         }
     }
 
-    private static synchronized void createSchema(String url, String user) {
+    private static synchronized void createSchema(String url, String user, String schema) {
         try (Connection connection = DriverManager.getConnection(url, user, "");
                 Statement statement = connection.createStatement()) {
             dropAbandonedSchemas(connection);
-            statement.execute("create schema if not exists " + SCHEMA);
+            statement.execute("create schema if not exists " + schema);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + url + " is not reachable: " + e.getMessage(), e);
         }
