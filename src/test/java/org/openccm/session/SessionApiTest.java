@@ -259,4 +259,14 @@ class SessionApiTest extends ApiTestBase {
         assertThat(clearRows).isZero();
         assertThat(hashedRows).isEqualTo(1);
     }
+
+    @Test
+    void httpLevelMistakesKeepTheirStatusWithoutInternals() {
+        Answer wrongMethod = get(CONNECT, Map.of("cabinetName", CABINET));
+        Answer unknownPath = post("/OMSSessionManagement/noSuchOperation", Map.of("cabinetName", CABINET), "{}");
+
+        assertThat(wrongMethod.httpStatus()).isEqualTo(405);
+        assertThat(unknownPath.httpStatus()).isEqualTo(404);
+        assertThat(wrongMethod.raw() + unknownPath.raw()).doesNotContain("Exception").doesNotContain("at org.");
+    }
 }

@@ -8,8 +8,11 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -42,8 +45,30 @@ public class ApiErrorHandler {
         return answer(operation, code, OmsException.describe(code, "The server is busy; try again later."), request);
     }
 
+    /**
+     * Failures of HTTP itself (unknown path, wrong method, unsupported media type) never reach an
+     * operation, so they keep their HTTP status (A09) with a short JSON body.
+     */
+    @ExceptionHandler(ErrorResponseException.class)
+    ResponseEntity<Map<String, Object>> httpFailure(Exception failure, HttpServletRequest request) {
+        return httpFailureAnswer((ErrorResponse) failure, request);
+    }
+
+    private static ResponseEntity<Map<String, Object>> httpFailureAnswer(
+            ErrorResponse failure, HttpServletRequest request) {
+        HttpStatusCode status = failure.getStatusCode();
+        log.info("{} {} refused by HTTP with {}", request.getMethod(), request.getRequestURI(), status.value());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", Integer.toString(status.value()));
+        body.put("description", failure.getBody().getTitle() + ": " + request.getMethod() + " " + request.getRequestURI());
+        return ResponseEntity.status(status).body(body);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, Object>> unexpected(Exception failure, HttpServletRequest request) {
+        if (failure instanceof ErrorResponse httpLevel) {
+            return httpFailureAnswer(httpLevel, request);
+        }
         Operation operation = Operation.ofPath(request.getRequestURI());
         String incident = UUID.randomUUID().toString();
         log.error(
