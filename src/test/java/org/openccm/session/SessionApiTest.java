@@ -267,6 +267,8 @@ class SessionApiTest extends ApiTestBase {
 
         assertThat(wrongMethod.httpStatus()).isEqualTo(405);
         assertThat(unknownPath.httpStatus()).isEqualTo(404);
-        assertThat(wrongMethod.raw() + unknownPath.raw()).doesNotContain("Exception").doesNotContain("at org.");
+        assertThat(wrongMethod.raw() + unknownPath.raw())
+                .doesNotContain("Exception")
+                .doesNotContain("at org.");
     }
 }

@@ -60,7 +60,9 @@ public class ApiErrorHandler {
         log.info("{} {} refused by HTTP with {}", request.getMethod(), request.getRequestURI(), status.value());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", Integer.toString(status.value()));
-        body.put("description", failure.getBody().getTitle() + ": " + request.getMethod() + " " + request.getRequestURI());
+        body.put(
+                "description",
+                failure.getBody().getTitle() + ": " + request.getMethod() + " " + request.getRequestURI());
         return ResponseEntity.status(status).body(body);
     }
 
