@@ -2,12 +2,15 @@ package org.openccm.communication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.docx4j.TextUtils;
+import org.docx4j.openpackaging.packages.WordprocessingMLPackage;
 import org.junit.jupiter.api.Test;
 import org.openccm.session.Directory;
 import org.openccm.session.Role;
@@ -126,6 +129,22 @@ class GenerationApiTest extends ApiTestBase {
         assertThat(extract(answer.text("filePathName")).text())
                 .contains("Hello")
                 .contains("World");
+    }
+
+    @Test
+    void productsThatAskForWordGetADocxToo() throws Exception {
+        String session = operatorSession();
+        ObjectNode body = withoutDeliveryOrArchival(sample("process-json.json"));
+        body.put("encodedPDFRequired", "Y");
+
+        Answer answer = post(JSON_PATH, auth(session), json(body));
+
+        assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
+        byte[] docx = Files.readAllBytes(outputFile(answer.text("filePathName").replace(".pdf", ".docx")));
+        assertThat(Base64.getDecoder().decode(answer.text("encodedDocxData"))).isEqualTo(docx);
+        WordprocessingMLPackage word = WordprocessingMLPackage.load(new ByteArrayInputStream(docx));
+        String text = TextUtils.getText(word.getMainDocumentPart().getJaxbElement());
+        assertThat(text).contains("Hello").contains("World");
     }
 
     @Test
