@@ -14,7 +14,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class DocumentGenerator {
     private final TemplateEngine templates = new TemplateEngine();
-    private final PdfRenderer pdfRenderer = new PdfRenderer(new FontLibrary());
+    private final PdfRenderer pdfRenderer =
+            new PdfRenderer(new FontLibrary(2 * Runtime.getRuntime().availableProcessors()));
     private final DocxRenderer docxRenderer = new DocxRenderer();
 
     /** The outputs of one generation. docx and mailBodyHtml may be null. */

@@ -12,6 +12,7 @@ import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.font.PDType0Font;
@@ -31,15 +32,19 @@ final class PdfRenderer {
 
     byte[] render(String xhtml) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        FontLibrary.ParsedFaces parsedFaces = fonts.borrow();
         try (PDDocument document = new PDDocument()) {
-            PdfRendererBuilder builder = configuredBuilder(xhtml, document);
+            PdfRendererBuilder builder = configuredBuilder(xhtml, document, parsedFaces);
             builder.toStream(out);
             builder.run();
+        } finally {
+            fonts.giveBack(parsedFaces);
         }
         return out.toByteArray();
     }
 
-    private PdfRendererBuilder configuredBuilder(String xhtml, PDDocument document) {
+    private PdfRendererBuilder configuredBuilder(
+            String xhtml, PDDocument document, FontLibrary.ParsedFaces parsedFaces) {
         PdfRendererBuilder builder = new PdfRendererBuilder();
         builder.usePDDocument(document);
         builder.useFastMode();
@@ -53,8 +58,10 @@ final class PdfRenderer {
         builder.useUnicodeBidiReorderer(new ICUBidiReorderer());
         builder.defaultTextDirection(TextDirection.LTR);
         builder.useCacheStore(PdfRendererBuilder.CacheStore.PDF_FONT_METRICS, fontMetrics);
-        for (FontLibrary.Face face : fonts.faces()) {
-            builder.useFont(new LazyFont(document, face), face.family(), face.weight(), face.style(), true);
+        List<FontLibrary.Face> faces = fonts.faces();
+        for (int i = 0; i < faces.size(); i++) {
+            FontLibrary.Face face = faces.get(i);
+            builder.useFont(new LazyFont(document, parsedFaces, i), face.family(), face.weight(), face.style(), true);
         }
         return builder;
     }
@@ -62,22 +69,24 @@ final class PdfRenderer {
     /** Embeds a face in the document only if the layout asks for it. */
     private static final class LazyFont extends PDFontSupplier {
         private final PDDocument document;
-        private final FontLibrary.Face face;
+        private final FontLibrary.ParsedFaces parsedFaces;
+        private final int index;
         private PDFont loaded;
 
-        LazyFont(PDDocument document, FontLibrary.Face face) {
+        LazyFont(PDDocument document, FontLibrary.ParsedFaces parsedFaces, int index) {
             super(null);
             this.document = document;
-            this.face = face;
+            this.parsedFaces = parsedFaces;
+            this.index = index;
         }
 
         @Override
         public PDFont supply() {
             if (loaded == null) {
                 try {
-                    loaded = PDType0Font.load(document, face.forThisThread(), true);
+                    loaded = PDType0Font.load(document, parsedFaces.get(index), true);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("GEN_FONT_UNREADABLE: " + face.family(), e);
+                    throw new UncheckedIOException("GEN_FONT_UNREADABLE: face " + index, e);
                 }
             }
             return loaded;
