@@ -90,10 +90,13 @@ class AdminController {
     }
 
     @PostMapping("/products/{name}/versions/{version}/baseline")
-    Map<String, Object> baseline(HttpServletRequest request, @PathVariable String name, @PathVariable int version) {
+    Map<String, Object> baseline(HttpServletRequest request, @PathVariable String name, @PathVariable String version) {
         Caller caller = requireSupervisor(request);
+        if (!version.matches("[1-9][0-9]{0,2}")) {
+            throw OmsException.invalidInput("A version is a whole number from 1 to 999.");
+        }
         try {
-            return describe(catalog.baseline(requireProduct(caller, name), version));
+            return describe(catalog.baseline(requireProduct(caller, name), Integer.parseInt(version)));
         } catch (InvalidProductException e) {
             throw new OmsException(ErrorCode.PRODUCT_NOT_FOUND, e.getMessage());
         }

@@ -7,11 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import org.openccm.session.Directory;
 import org.openccm.session.Directory.Cabinet;
 import org.openccm.session.Role;
+import org.openccm.shared.security.Tokens;
 import org.openccm.storage.StorageProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +19,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * On the first start against an empty database, creates the first cabinet with its supervisor
@@ -45,7 +45,9 @@ class BootstrapFirstCabinet implements ApplicationRunner {
         this.samples = samples;
     }
 
+    /** One transaction: a crash half-way leaves an empty database, so the next start tries again. */
     @Override
+    @Transactional(rollbackFor = Exception.class)
     public void run(ApplicationArguments args) throws IOException {
         if (directory.hasAnyCabinet()) {
             return;
@@ -77,9 +79,7 @@ class BootstrapFirstCabinet implements ApplicationRunner {
     }
 
     private static String strongPassword() {
-        byte[] bytes = new byte[18];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Tokens.randomUrlSafe(18);
     }
 
     private static Path writeOwnerOnly(Path file, String content) throws IOException {
@@ -88,6 +88,7 @@ class BootstrapFirstCabinet implements ApplicationRunner {
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
+            log.warn("The file system has no POSIX permissions; restrict access to {} by hand", file);
             Files.createFile(file);
         }
         try (Writer writer =

@@ -5,9 +5,12 @@ import java.util.Map;
 import org.openccm.communication.GenerationRequest.Source;
 import org.openccm.session.Authenticator;
 import org.openccm.session.Caller;
+import org.openccm.shared.errors.ApiErrorHandler;
 import org.openccm.shared.errors.ErrorCode;
+import org.openccm.shared.errors.GenerationResponse;
 import org.openccm.shared.errors.Operation;
 import org.openccm.shared.web.RequestBodies;
+import org.openccm.shared.web.RequestLoggingFilter;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -46,7 +49,19 @@ class CommunicationController {
     private Map<String, Object> generate(HttpServletRequest request, Source source, Operation operation) {
         Caller caller = authenticator.requireCaller(request, ErrorCode.CABINET_NOT_FOUND);
         JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
+        if (body.path("communicationId").isString()) {
+            request.setAttribute(
+                    ApiErrorHandler.COMMUNICATION_ID_ATTRIBUTE,
+                    body.get("communicationId").asString());
+        }
         GenerationRequest generationRequest = GenerationRequest.from(body, source);
-        return generation.generate(caller, generationRequest, request).toBody(operation);
+
+        GenerationResponse response = generation.generate(
+                caller,
+                generationRequest,
+                requestId -> request.setAttribute(ApiErrorHandler.REQUEST_ID_ATTRIBUTE, requestId));
+
+        request.setAttribute(RequestLoggingFilter.OUTCOME_ATTRIBUTE, response.status);
+        return response.toBody(operation);
     }
 }

@@ -1,17 +1,19 @@
 package org.openccm.communication;
 
-import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.openccm.communication.GenerationRequest.Source;
 import org.openccm.delivery.Channels;
 import org.openccm.generation.DocumentGenerator;
@@ -21,12 +23,13 @@ import org.openccm.generation.Product;
 import org.openccm.generation.ProductCatalog;
 import org.openccm.generation.RecordData;
 import org.openccm.generation.RecordData.UnreadableDataException;
+import org.openccm.generation.RecordSource;
 import org.openccm.generation.TemplateVersion;
 import org.openccm.session.Caller;
-import org.openccm.shared.errors.ApiErrorHandler;
 import org.openccm.shared.errors.ErrorCode;
 import org.openccm.shared.errors.GenerationResponse;
 import org.openccm.shared.errors.OmsException;
+import org.openccm.shared.security.Tokens;
 import org.openccm.shared.web.LimitsProperties;
 import org.openccm.shared.web.RequestBodies;
 import org.openccm.storage.OutputStore;
@@ -34,13 +37,13 @@ import org.openccm.storage.StoragePaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * On-demand generation of one communication: pick the product's template version, read the
- * record, render, store the outputs in the cabinet's storage and record the request.
+ * On-demand generation of one communication: read the record, pick the product's template
+ * version, render, store the outputs in the cabinet's storage and record the request.
  */
 @Service
 class GenerateCommunication {
@@ -52,11 +55,11 @@ class GenerateCommunication {
     private final DocumentGenerator generator;
     private final OutputStore store;
     private final RequestLedger ledger;
-    private final NamedParameterJdbcTemplate recordQueries;
+    private final RecordSource records;
     private final LimitsProperties limits;
     private final ObjectMapper dataMapper;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    private final Semaphore renderSlots;
 
     GenerateCommunication(
             ProductCatalog products,
@@ -64,7 +67,8 @@ class GenerateCommunication {
             DocumentGenerator generator,
             OutputStore store,
             RequestLedger ledger,
-            NamedParameterJdbcTemplate recordQueries,
+            RecordSource records,
+            RequestBodies bodies,
             LimitsProperties limits,
             Clock clock) {
         this.products = products;
@@ -72,77 +76,134 @@ class GenerateCommunication {
         this.generator = generator;
         this.store = store;
         this.ledger = ledger;
-        this.recordQueries = recordQueries;
+        this.records = records;
         this.limits = limits;
-        this.dataMapper = RequestBodies.boundedMapper(limits.maxJsonDepth(), limits.maxRequestBytes());
+        this.dataMapper = bodies.mapper();
         this.clock = clock;
+        this.renderSlots = new Semaphore(limits.maxConcurrentGenerations(), true);
     }
 
-    GenerationResponse generate(Caller caller, GenerationRequest request, HttpServletRequest http) {
-        http.setAttribute(ApiErrorHandler.COMMUNICATION_ID_ATTRIBUTE, request.communicationId());
+    /**
+     * @param onRequestId told the requestId as soon as one is assigned, so that a failure answer
+     *     can carry it
+     */
+    GenerationResponse generate(Caller caller, GenerationRequest request, LongConsumer onRequestId) {
         if (!caller.role().mayGenerate()) {
             throw new OmsException(ErrorCode.INSUFFICIENT_RIGHTS, "The user's role may not generate communications.");
         }
+        Map<String, Object> suppliedData = request.source() == Source.DB ? null : readSuppliedData(request);
+
         Product product = requireProduct(caller, request);
         MDC.put("product", product.name());
         checkStepsAvailable(caller, request);
         TemplateVersion version = chooseVersion(product, request.reportVersion());
-        Map<String, Object> data = readRecord(product, request);
+        Map<String, Object> data = suppliedData != null ? suppliedData : readDatabaseRecord(product, request.data());
 
+        acquireRenderSlot();
+        try {
+            return generateDocument(caller, request, product, version, data, onRequestId);
+        } finally {
+            renderSlots.release();
+        }
+    }
+
+    private GenerationResponse generateDocument(
+            Caller caller,
+            GenerationRequest request,
+            Product product,
+            TemplateVersion version,
+            Map<String, Object> data,
+            LongConsumer onRequestId) {
         long started = System.nanoTime();
         Instant createdAt = clock.instant();
         long requestId = ledger.nextRequestId();
-        http.setAttribute(ApiErrorHandler.REQUEST_ID_ATTRIBUTE, requestId);
+        onRequestId.accept(requestId);
         MDC.put("requestId", Long.toString(requestId));
+        Outputs outputs = new Outputs(caller.cabinetId());
         try {
             RenderedDocument rendered =
                     generator.render(product, version, data, requestFacts(caller, request, requestId, version));
-            Stored stored = store(caller, request, requestId, rendered);
-            GenerationResponse response = stored.response();
+            GenerationResponse response = storeOutputs(request, requestId, rendered, outputs);
             response.latestBaselinedVersion = isLatestBaselined(product, version) ? "Y" : "N";
             response.transactionId = product.isNumberedDocument() ? Long.toString(requestId) : "0";
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            ledger.record(entry(
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            ledger.record(new RequestLedger.Entry(
+                    requestId,
                     caller,
                     request,
-                    requestId,
-                    version,
-                    "GENERATED",
+                    version.version(),
                     ErrorCode.SUCCESS,
                     "",
-                    stored,
-                    data,
+                    outputs.pdf,
+                    outputs.html,
+                    outputs.docx,
+                    clientData(request, data),
                     createdAt,
-                    millis));
+                    took));
             log.info(
                     "Request {} generated product {} v{} in {} ms",
                     requestId,
                     product.name(),
                     version.version(),
-                    millis);
+                    took.toMillis());
             return response;
         } catch (GenerationFailedException e) {
-            long millis = (System.nanoTime() - started) / 1_000_000;
+            outputs.discard();
             OmsException failure = new OmsException(ErrorCode.GENERATION_FAILED, e.getMessage(), e);
-            ledger.record(entry(
+            ledger.record(new RequestLedger.Entry(
+                    requestId,
                     caller,
                     request,
-                    requestId,
-                    version,
-                    "FAILED",
+                    version.version(),
                     ErrorCode.GENERATION_FAILED,
                     failure.description(),
                     null,
-                    data,
+                    null,
+                    null,
+                    clientData(request, data),
                     createdAt,
-                    millis));
-            log.warn(
-                    "Request {} failed to render product {} v{}: {}",
-                    requestId,
-                    product.name(),
-                    version.version(),
-                    e.getMessage());
+                    Duration.ofNanos(System.nanoTime() - started)));
             throw failure;
+        } catch (RuntimeException unexpected) {
+            outputs.discard();
+            ledger.record(new RequestLedger.Entry(
+                    requestId,
+                    caller,
+                    request,
+                    version.version(),
+                    ErrorCode.GENERATION_FAILED,
+                    "Unexpected server error",
+                    null,
+                    null,
+                    null,
+                    null,
+                    createdAt,
+                    Duration.ofNanos(System.nanoTime() - started)));
+            throw unexpected;
+        }
+    }
+
+    /** Rendering is CPU-bound; past the configured number at once, callers wait a little, then hear "busy". */
+    private void acquireRenderSlot() {
+        try {
+            if (!renderSlots.tryAcquire(limits.generationWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new OmsException(
+                        ErrorCode.SERVER_BUSY, "Too many documents are being generated; try again later.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OmsException(ErrorCode.SERVER_BUSY, "Interrupted while waiting to generate.");
+        }
+    }
+
+    /** XML and JSON data are checked with the other fields, before any business rule (contract 2). */
+    private Map<String, Object> readSuppliedData(GenerationRequest request) {
+        try {
+            return request.source() == Source.XML
+                    ? RecordData.fromXml(request.data(), limits.maxXmlDepth(), limits.maxXmlElements())
+                    : RecordData.fromJson(request.data(), dataMapper);
+        } catch (UnreadableDataException e) {
+            throw OmsException.invalidInput(e.getMessage());
         }
     }
 
@@ -157,7 +218,7 @@ class GenerateCommunication {
         boolean dbProduct = product.dataKind() == Product.DataKind.DB;
         if (dbProduct != (request.source() == Source.DB)) {
             throw new OmsException(
-                    ErrorCode.GENERATION_FAILED,
+                    ErrorCode.ONDEMAND_NOT_CONFIGURED,
                     "Product '" + product.name() + "' takes " + product.dataKind() + " data; use "
                             + (dbProduct ? "processUsingDB" : "processUsingXML or processUsingJSON") + ".");
         }
@@ -168,6 +229,7 @@ class GenerateCommunication {
      * Archival and delivery arrive with a later release. Until then a request that asks for them
      * is refused before anything is generated, so that nothing is half done.
      */
+    // TODO(CCM-3): archival and delivery (doArchive, send* Y/S); until then such requests get 1028.
     private void checkStepsAvailable(Caller caller, GenerationRequest request) {
         if ("S".equals(request.doArchive())
                 && ("N".equals(request.skipEditing()) || "N".equals(request.skipApproval()))) {
@@ -176,8 +238,9 @@ class GenerateCommunication {
                     "doArchive S needs a final document, but skipEditing or skipApproval is N.");
         }
         if (request.anySynchronousSend()) {
-            if (request.channelName().isEmpty()) {
-                throw new OmsException(ErrorCode.CHANNEL_NOT_FOUND, "A send flag is S but channelName is empty.");
+            if (request.channelName().isEmpty() || request.channelName().length() > 32) {
+                throw new OmsException(
+                        ErrorCode.CHANNEL_NOT_FOUND, "A send flag is S but channelName is empty or longer than 32.");
             }
             if (!channels.exists(caller.cabinetId(), request.channelName())) {
                 throw new OmsException(
@@ -217,25 +280,20 @@ class GenerateCommunication {
                 .orElse(false);
     }
 
-    private Map<String, Object> readRecord(Product product, GenerationRequest request) {
-        try {
-            return switch (request.source()) {
-                case XML -> RecordData.fromXml(request.data(), limits.maxXmlDepth(), limits.maxXmlElements());
-                case JSON -> RecordData.fromJson(request.data(), dataMapper);
-                case DB -> readDatabaseRecord(product, request.data());
-            };
-        } catch (UnreadableDataException e) {
-            throw OmsException.invalidInput(e.getMessage());
-        }
-    }
-
     private Map<String, Object> readDatabaseRecord(Product product, String masterKey) {
-        List<Map<String, Object>> rows = recordQueries.query(
-                product.dataQuery(), Map.of("masterKey", masterKey), (rs, n) -> RecordData.fromRow(rs));
-        if (rows.isEmpty()) {
-            throw new OmsException(ErrorCode.GENERATION_FAILED, "No record found for the given masterKey.");
+        try {
+            return records.readOne(product.dataQuery(), masterKey)
+                    .orElseThrow(() ->
+                            new OmsException(ErrorCode.GENERATION_FAILED, "No record found for the given masterKey."));
+        } catch (RecordSource.AmbiguousRecordException e) {
+            throw new OmsException(ErrorCode.GENERATION_FAILED, e.getMessage());
+        } catch (DataAccessException e) {
+            throw new OmsException(
+                    ErrorCode.GENERATION_FAILED,
+                    "The product's data query failed: "
+                            + e.getMostSpecificCause().getClass().getSimpleName(),
+                    e);
         }
-        return rows.get(0);
     }
 
     private Map<String, String> requestFacts(
@@ -244,94 +302,79 @@ class GenerateCommunication {
         facts.put("productName", request.productName());
         facts.put("requestId", Long.toString(requestId));
         facts.put("communicationId", request.communicationId());
-        facts.put("generatedDate", DATE.format(clock.instant().atZone(ZoneId.systemDefault())));
+        facts.put("generatedDate", DATE.format(clock.instant().atZone(clock.getZone())));
         facts.put("cabinetName", caller.cabinetName());
         facts.put("version", Integer.toString(version.version()));
         return facts;
     }
 
-    /** The response so far and the storage key of the DOCX output, which the response does not name. */
-    private record Stored(GenerationResponse response, String docxKey) {}
+    /** The storage keys one request has written, so that a failure can take them back. */
+    private final class Outputs {
+        private final long cabinetId;
+        private final List<String> written = new ArrayList<>();
+        String pdf;
+        String html;
+        String docx;
 
-    private Stored store(Caller caller, GenerationRequest request, long requestId, RenderedDocument rendered) {
-        String baseName = (request.fileName().isEmpty() ? randomName() : request.fileName()) + "_" + requestId;
-        String pdfKey = StoragePaths.join(request.filePath(), baseName + ".pdf");
-        GenerationResponse response = new GenerationResponse();
-        response.requestId = requestId;
-        response.communicationId = request.communicationId();
-        String docxKey = null;
+        Outputs(long cabinetId) {
+            this.cabinetId = cabinetId;
+        }
+
+        String write(String key, byte[] content) throws IOException {
+            store.write(cabinetId, key, content);
+            written.add(key);
+            return key;
+        }
+
+        void discard() {
+            for (String key : written) {
+                try {
+                    store.delete(cabinetId, key);
+                } catch (IOException e) {
+                    log.warn("Could not remove {} of a failed request; it stays in storage", key);
+                }
+            }
+        }
+    }
+
+    private GenerationResponse storeOutputs(
+            GenerationRequest request, long requestId, RenderedDocument rendered, Outputs outputs) {
+        String baseName =
+                (request.fileName().isEmpty() ? Tokens.randomUrlSafe(12) : request.fileName()) + "_" + requestId;
+        byte[] mailBody =
+                rendered.mailBodyHtml() == null ? null : rendered.mailBodyHtml().getBytes(StandardCharsets.UTF_8);
         try {
-            store.write(caller.cabinetId(), pdfKey, rendered.pdf());
-            response.filePathName = pdfKey;
-            if (rendered.mailBodyHtml() != null) {
-                String htmlKey = StoragePaths.join(request.filePath(), baseName + ".html");
-                store.write(caller.cabinetId(), htmlKey, rendered.mailBodyHtml().getBytes(StandardCharsets.UTF_8));
-                response.mailBodyPathName = htmlKey;
+            outputs.pdf = outputs.write(StoragePaths.join(request.filePath(), baseName + ".pdf"), rendered.pdf());
+            if (mailBody != null) {
+                outputs.html = outputs.write(StoragePaths.join(request.filePath(), baseName + ".html"), mailBody);
             }
             if (rendered.docx() != null) {
-                docxKey = StoragePaths.join(request.filePath(), baseName + ".docx");
-                store.write(caller.cabinetId(), docxKey, rendered.docx());
+                outputs.docx =
+                        outputs.write(StoragePaths.join(request.filePath(), baseName + ".docx"), rendered.docx());
             }
         } catch (IOException e) {
             throw new GenerationFailedException("The output could not be stored.", e);
         }
+
+        GenerationResponse response = new GenerationResponse();
+        response.requestId = requestId;
+        response.communicationId = request.communicationId();
+        response.filePathName = outputs.pdf;
+        response.mailBodyPathName = outputs.html == null ? "" : outputs.html;
         if (request.encodedOutputRequired()) {
             Base64.Encoder base64 = Base64.getEncoder();
             response.encodedFileData = base64.encodeToString(rendered.pdf());
-            if (rendered.mailBodyHtml() != null) {
-                response.encodedMailBodyData =
-                        base64.encodeToString(rendered.mailBodyHtml().getBytes(StandardCharsets.UTF_8));
-            }
-            if (rendered.docx() != null) {
-                response.encodedDocxData = base64.encodeToString(rendered.docx());
-            }
+            response.encodedMailBodyData = mailBody == null ? "" : base64.encodeToString(mailBody);
+            response.encodedDocxData = rendered.docx() == null ? "" : base64.encodeToString(rendered.docx());
         }
-        return new Stored(response, docxKey);
+        return response;
     }
 
-    private String randomName() {
-        byte[] bytes = new byte[12];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private RequestLedger.Entry entry(
-            Caller caller,
-            GenerationRequest request,
-            long requestId,
-            TemplateVersion version,
-            String outcome,
-            ErrorCode code,
-            String description,
-            Stored stored,
-            Map<String, Object> data,
-            Instant createdAt,
-            long millis) {
-        GenerationResponse response = stored == null ? null : stored.response();
-        return new RequestLedger.Entry(
-                requestId,
-                caller.cabinetId(),
-                caller.userId(),
-                request.source().name(),
-                request,
-                version.version(),
-                outcome,
-                code.code(),
-                description,
-                response == null ? null : response.filePathName,
-                response == null ? null : emptyToNull(response.mailBodyPathName),
-                stored == null ? null : stored.docxKey(),
-                request.saveClientData() ? clientData(request, data) : null,
-                createdAt,
-                millis);
-    }
-
-    /** The input as received; for processUsingDB, the record read for masterKey, as JSON. */
+    /** The input kept with saveClientData Y: as received, or for processUsingDB the record read, as JSON. */
     private String clientData(GenerationRequest request, Map<String, Object> data) {
+        if (!request.saveClientData()) {
+            return null;
+        }
         return request.source() == Source.DB ? dataMapper.writeValueAsString(data) : request.data();
-    }
-
-    private static String emptyToNull(String text) {
-        return text == null || text.isEmpty() ? null : text;
     }
 }

@@ -48,11 +48,12 @@ record GenerationRequest(
     static GenerationRequest from(JsonNode body, Source source) {
         String productName = RequestBodies.text(body, "productName");
         checkLength("productName", productName, 250);
+        checkPrintable("productName", productName);
         String doArchive = flag(body, "doArchive", "YNS", true);
         String skipApproval = flag(body, "skipApproval", "YN", true);
         String skipEditing = flag(body, "skipEditing", "YN", true);
         String channelName = RequestBodies.text(body, "channelName");
-        checkLength("channelName", channelName, 32);
+        checkPrintable("channelName", channelName);
         String communicationId = RequestBodies.text(body, "communicationId");
         if (!communicationId.matches("([1-9][0-9]{0,8})?")) {
             throw OmsException.invalidInput("communicationId must be a whole number from 1 to 999999999.");
@@ -118,6 +119,12 @@ record GenerationRequest(
     private static void checkLength(String field, String value, int max) {
         if (value.length() > max) {
             throw OmsException.invalidInput(field + " is longer than " + max + " characters.");
+        }
+    }
+
+    private static void checkPrintable(String field, String value) {
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw OmsException.invalidInput(field + " must not contain control characters.");
         }
     }
 

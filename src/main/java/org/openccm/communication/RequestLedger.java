@@ -1,7 +1,10 @@
 package org.openccm.communication;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import org.openccm.session.Caller;
+import org.openccm.shared.errors.ErrorCode;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,23 +28,20 @@ class RequestLedger {
                 .single();
     }
 
-    /** What happened to one request. */
+    /** What happened to one request; the paths are null where nothing was written. */
     record Entry(
             long requestId,
-            long cabinetId,
-            long userId,
-            String operation,
+            Caller caller,
             GenerationRequest request,
             Integer templateVersion,
-            String outcome,
-            int statusCode,
+            ErrorCode outcome,
             String description,
             String filePathName,
             String mailBodyPathName,
             String docxPathName,
             String inputData,
             Instant createdAt,
-            long durationMillis) {}
+            Duration took) {}
 
     void record(Entry entry) {
         GenerationRequest request = entry.request();
@@ -53,14 +53,14 @@ class RequestLedger {
                         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         entry.requestId(),
-                        entry.cabinetId(),
-                        entry.userId(),
-                        entry.operation(),
+                        entry.caller().cabinetId(),
+                        entry.caller().userId(),
+                        request.source().name(),
                         request.productName(),
                         entry.templateVersion(),
                         request.communicationId(),
-                        entry.outcome(),
-                        entry.statusCode(),
+                        entry.outcome() == ErrorCode.SUCCESS ? "GENERATED" : "FAILED",
+                        entry.outcome().code(),
                         truncate(entry.description(), 1000),
                         entry.filePathName(),
                         entry.mailBodyPathName(),
@@ -71,11 +71,16 @@ class RequestLedger {
                         request.sendWhatsapp(),
                         request.sendFacebook(),
                         request.sendTwitter(),
-                        request.channelName(),
+                        usedChannel(request),
                         entry.inputData(),
                         Timestamp.from(entry.createdAt()),
-                        (int) Math.min(Integer.MAX_VALUE, entry.durationMillis()))
+                        (int) Math.min(Integer.MAX_VALUE, entry.took().toMillis()))
                 .update();
+    }
+
+    /** The channel counts only for synchronous sends (A18); otherwise it was ignored and is not kept. */
+    private static String usedChannel(GenerationRequest request) {
+        return request.anySynchronousSend() ? request.channelName() : null;
     }
 
     private static String truncate(String text, int max) {

@@ -1,9 +1,11 @@
 package org.openccm.generation;
 
+import com.openhtmltopdf.util.XRRuntimeException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.openccm.generation.TemplateEngine.TemplateFailure;
+import org.openccm.shared.web.LimitsProperties;
 import org.springframework.stereotype.Service;
 
 /**
@@ -13,10 +15,14 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class DocumentGenerator {
-    private final TemplateEngine templates = new TemplateEngine();
-    private final PdfRenderer pdfRenderer =
-            new PdfRenderer(new FontLibrary(2 * Runtime.getRuntime().availableProcessors()));
+    private final TemplateEngine templates;
+    private final PdfRenderer pdfRenderer;
     private final DocxRenderer docxRenderer = new DocxRenderer();
+
+    public DocumentGenerator(LimitsProperties limits) {
+        this.templates = new TemplateEngine(limits.maxDocumentChars());
+        this.pdfRenderer = new PdfRenderer(new FontLibrary(limits.maxConcurrentGenerations()));
+    }
 
     /** The outputs of one generation. docx and mailBodyHtml may be null. */
     public record RenderedDocument(byte[] pdf, byte[] docx, String mailBodyHtml) {}
@@ -48,10 +54,16 @@ public class DocumentGenerator {
             return new RenderedDocument(pdf, docx, mailBody);
         } catch (TemplateFailure e) {
             throw new GenerationFailedException("Template " + label + " failed for this data: " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | XRRuntimeException e) {
             throw new GenerationFailedException(
-                    "Layout of " + label + " failed: " + e.getClass().getSimpleName(), e);
+                    "GEN_LAYOUT_FAILED: layout of " + label + " failed: " + firstLine(e), e);
         }
+    }
+
+    private static String firstLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String line = message.lines().findFirst().orElse(message);
+        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 
     /** Checks that uploaded templates compile, so that a broken version is refused at upload. */

@@ -71,8 +71,8 @@ public class ProductCatalog {
             Product.DataKind dataKind,
             boolean docxOutput,
             String dataQuery) {
-        if (name == null || name.isBlank() || name.length() > 250) {
-            throw new InvalidProductException("A product name has 1 to 250 characters.");
+        if (name == null || !name.matches("[A-Za-z0-9_.-]{1,250}")) {
+            throw new InvalidProductException("A product name has 1 to 250 letters, digits, '.', '_' or '-'.");
         }
         if (reportType == null || !reportType.matches("[A-Z_]{1,32}")) {
             throw new InvalidProductException(

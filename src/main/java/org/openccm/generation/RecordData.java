@@ -1,6 +1,7 @@
 package org.openccm.generation;
 
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -105,7 +107,7 @@ public final class RecordData {
             }
             return root;
         } catch (XMLStreamException e) {
-            throw new UnreadableDataException("xmlData is not well-formed XML: " + firstLine(e.getMessage()));
+            throw new UnreadableDataException("xmlData is not well-formed XML: " + lastLine(e.getMessage()));
         } finally {
             if (reader != null) {
                 try {
@@ -186,9 +188,8 @@ public final class RecordData {
         for (int i = 1; i <= meta.getColumnCount(); i++) {
             Object value = row.getObject(i);
             if (value != null) {
-                String text =
-                        value instanceof java.math.BigDecimal decimal ? decimal.toPlainString() : value.toString();
-                record.put(meta.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT), text);
+                String text = value instanceof BigDecimal decimal ? decimal.toPlainString() : value.toString();
+                record.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), text);
             }
         }
         Map<String, Object> root = new LinkedHashMap<>();
@@ -196,7 +197,8 @@ public final class RecordData {
         return root;
     }
 
-    private static String firstLine(String message) {
+    /** The JDK's StAX messages end with the reason, after a line naming the position. */
+    private static String lastLine(String message) {
         if (message == null) {
             return "parse error";
         }

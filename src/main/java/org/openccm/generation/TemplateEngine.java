@@ -14,10 +14,12 @@ import freemarker.template.TemplateSequenceModel;
 import freemarker.template.utility.DeepUnwrap;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
+import java.io.Writer;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * FreeMarker, locked down so that a template can read its data and nothing else: no class
@@ -28,9 +30,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TemplateEngine {
     private final Configuration configuration;
-    private final Map<String, Template> compiled = new ConcurrentHashMap<>();
+    private static final int CACHED_TEMPLATES = 500;
 
-    TemplateEngine() {
+    private final Map<String, Template> compiled = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Template> eldest) {
+            return size() > CACHED_TEMPLATES;
+        }
+    });
+    private final int maxOutputChars;
+
+    /** @param maxOutputChars largest output one rendering may produce; past it the rendering fails */
+    TemplateEngine(int maxOutputChars) {
+        this.maxOutputChars = maxOutputChars;
         configuration = new Configuration(Configuration.VERSION_2_3_34);
         configuration.setObjectWrapper(new SimpleObjectWrapper(Configuration.VERSION_2_3_34));
         configuration.setNewBuiltinClassResolver(TemplateClassResolver.ALLOWS_NOTHING_RESOLVER);
@@ -58,11 +70,13 @@ final class TemplateEngine {
     /** Compiles (once per key) and renders a template with the given model. */
     String render(String key, String source, Map<String, Object> model) {
         Template template = compiled.computeIfAbsent(key, k -> compile(k, source));
-        StringWriter out = new StringWriter(8192);
+        StringBuilder out = new StringBuilder(8192);
         try {
-            template.process(withFunctions(model), out);
-        } catch (TemplateException | IOException e) {
-            throw new TemplateFailure(describe(e), e);
+            template.process(withFunctions(model), new BoundedWriter(out, maxOutputChars));
+        } catch (TemplateException e) {
+            throw new TemplateFailure(describeWithoutValues(e), e);
+        } catch (IOException e) {
+            throw new TemplateFailure(e.getMessage(), e);
         }
         return out.toString();
     }
@@ -81,9 +95,64 @@ final class TemplateEngine {
     }
 
     private static Map<String, Object> withFunctions(Map<String, Object> model) {
-        Map<String, Object> extended = new java.util.HashMap<>(model);
+        Map<String, Object> extended = new HashMap<>(model);
         extended.put("asList", AS_LIST);
         return extended;
+    }
+
+    /**
+     * Where a rendering failed and on which expression, but never the values involved: FreeMarker's
+     * own messages quote data, and data is personal.
+     */
+    private static String describeWithoutValues(TemplateException e) {
+        StringBuilder text =
+                new StringBuilder("GEN_TEMPLATE_ERROR ").append(e.getClass().getSimpleName());
+        if (e.getLineNumber() != null) {
+            text.append(" at line ")
+                    .append(e.getLineNumber())
+                    .append(", column ")
+                    .append(e.getColumnNumber());
+        }
+        String expression = e.getBlamedExpressionString();
+        if (expression != null) {
+            text.append(", expression ").append(expression.length() > 120 ? expression.substring(0, 120) : expression);
+        }
+        return text.toString();
+    }
+
+    /** Collects output up to a limit, so that a runaway template cannot fill the heap. */
+    private static final class BoundedWriter extends Writer {
+        private final StringBuilder target;
+        private final int limit;
+
+        BoundedWriter(StringBuilder target, int limit) {
+            this.target = target;
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(char[] buffer, int offset, int length) throws IOException {
+            if (target.length() + length > limit) {
+                throw new IOException(
+                        "GEN_TEMPLATE_TOO_LARGE: the template produced more than " + limit + " characters");
+            }
+            target.append(buffer, offset, length);
+        }
+
+        @Override
+        public void write(String text, int offset, int length) throws IOException {
+            if (target.length() + length > limit) {
+                throw new IOException(
+                        "GEN_TEMPLATE_TOO_LARGE: the template produced more than " + limit + " characters");
+            }
+            target.append(text, offset, offset + length);
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
     }
 
     private static String describe(Exception e) {

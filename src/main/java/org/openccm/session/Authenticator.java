@@ -4,6 +4,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.openccm.session.Directory.Account;
 import org.openccm.session.Directory.Cabinet;
 import org.openccm.session.PasswordDigests.DigestAlgorithm;
@@ -30,6 +32,8 @@ public class Authenticator {
     private final SessionStore sessions;
     private final SessionProperties properties;
     private final Clock clock;
+    private final Semaphore loginSlots =
+            new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
 
     Authenticator(Directory directory, SessionStore sessions, SessionProperties properties, Clock clock) {
         this.directory = directory;
@@ -63,6 +67,30 @@ public class Authenticator {
             throw new OmsException(ErrorCode.CABINET_LOCKED, "The cabinet takes no new sessions.");
         }
 
+        acquireLoginSlot();
+        try {
+            return checkCredentialsAndOpen(cabinet, attempt);
+        } finally {
+            loginSlots.release();
+        }
+    }
+
+    /**
+     * Each login costs a memory-hard hash; a bounded number run at once, so that a flood of
+     * logins cannot take the memory and CPU of the instance.
+     */
+    private void acquireLoginSlot() {
+        try {
+            if (!loginSlots.tryAcquire(2, TimeUnit.SECONDS)) {
+                throw new OmsException(ErrorCode.CONNECT_FAILED, "Too many logins at once; try again shortly.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OmsException(ErrorCode.CONNECT_FAILED, "Interrupted while waiting to log in.");
+        }
+    }
+
+    private String checkCredentialsAndOpen(Cabinet cabinet, LoginAttempt attempt) {
         Optional<Account> found = directory.findAccount(cabinet.id(), attempt.userName());
         if (found.isEmpty()) {
             directory.digests().burnEquivalentTime();
@@ -74,6 +102,10 @@ public class Authenticator {
         Account account = found.get();
         Instant now = clock.instant();
         if (account.isLockedOut(now)) {
+            if (properties.hideUnknownUsers()) {
+                directory.digests().burnEquivalentTime();
+                throw new OmsException(ErrorCode.INVALID_PASSWORD, "");
+            }
             log.info("Login refused for user id {}: locked out until {}", account.id(), account.lockedUntil());
             throw new OmsException(
                     ErrorCode.USER_NOT_ALIVE,
@@ -162,10 +194,7 @@ public class Authenticator {
      * @param unknownCabinet the code this operation answers for a missing or unknown cabinetName
      */
     public Caller requireCaller(HttpServletRequest request, ErrorCode unknownCabinet) {
-        String cabinetName = request.getHeader(CABINET_HEADER);
-        if (cabinetName == null || cabinetName.isBlank() || cabinetName.length() > 32) {
-            throw new OmsException(unknownCabinet, "The cabinetName header is missing or longer than 32 characters.");
-        }
+        String cabinetName = cabinetHeader(request, unknownCabinet);
         Cabinet cabinet = directory
                 .findCabinet(cabinetName)
                 .orElseThrow(() -> new OmsException(unknownCabinet, "No cabinet is named '" + cabinetName + "'."));
@@ -181,6 +210,15 @@ public class Authenticator {
                         ErrorCode.INVALID_SESSION, "The session is unknown, expired or belongs to another cabinet."));
         sessions.touch(session);
         return new Caller(cabinet.id(), cabinet.name(), session.userId(), session.userName(), session.role());
+    }
+
+    /** The cabinetName header, or the given code when it is missing, blank or too long. */
+    public static String cabinetHeader(HttpServletRequest request, ErrorCode missing) {
+        String cabinetName = request.getHeader(CABINET_HEADER);
+        if (cabinetName == null || cabinetName.isBlank() || cabinetName.length() > 32) {
+            throw new OmsException(missing, "The cabinetName header is missing or longer than 32 characters.");
+        }
+        return cabinetName;
     }
 
     /** Ends the session named by the headers. */

@@ -93,10 +93,13 @@ public class Directory {
                 .single();
     }
 
+    /** Changes what a user may do; the user's open sessions end, so the change applies at once. */
+    @Transactional
     public void setUserState(long userId, boolean alive, Instant expiresAt, Role role) {
         jdbc.sql("update oms_user set alive = ?, expires_at = ?, role = ? where id = ?")
                 .params(alive, timestamp(expiresAt), role.name(), userId)
                 .update();
+        jdbc.sql("delete from oms_session where user_id = ?").param(userId).update();
     }
 
     Optional<Account> findAccount(long cabinetId, String userName) {
@@ -119,13 +122,21 @@ public class Directory {
                 .optional();
     }
 
-    /** Counts a wrong password; locks the account for a while once the limit is reached. */
+    /**
+     * Counts a wrong password and locks the account for a while once the limit is reached. One
+     * statement, so that guesses sent in parallel are all counted.
+     */
     void recordFailedLogin(Account account) {
-        int failures = account.failedLogins() + 1;
-        Instant lockedUntil =
-                failures >= properties.maxFailedLogins() ? clock.instant().plus(properties.lockoutDuration()) : null;
-        jdbc.sql("update oms_user set failed_logins = ?, locked_until = ? where id = ?")
-                .params(lockedUntil == null ? failures : 0, timestamp(lockedUntil), account.id())
+        jdbc.sql("""
+                        update oms_user
+                        set locked_until = case when failed_logins + 1 >= ? then ? else locked_until end,
+                            failed_logins = case when failed_logins + 1 >= ? then 0 else failed_logins + 1 end
+                        where id = ?""")
+                .params(
+                        properties.maxFailedLogins(),
+                        timestamp(clock.instant().plus(properties.lockoutDuration())),
+                        properties.maxFailedLogins(),
+                        account.id())
                 .update();
     }
 

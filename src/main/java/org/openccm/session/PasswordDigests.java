@@ -1,9 +1,7 @@
 package org.openccm.session;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Locale;
+import org.openccm.shared.security.Tokens;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
@@ -16,7 +14,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * entry; a digest login checks the digest it was sent against the entry for its algorithm. The
  * MD5 entry exists only for users whose password was set while MD5 logins were enabled.
  */
-public final class PasswordDigests {
+final class PasswordDigests {
     private final PasswordEncoder slowHash = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
 
     /** The stored form of a new password. */
@@ -33,7 +31,7 @@ public final class PasswordDigests {
 
     public boolean matchesDigest(DigestAlgorithm algorithm, String hexDigest, StoredPassword stored) {
         String expected = stored.entryFor(algorithm);
-        return expected != null && slowHash.matches(hexDigest.toLowerCase(java.util.Locale.ROOT), expected);
+        return expected != null && slowHash.matches(hexDigest.toLowerCase(Locale.ROOT), expected);
     }
 
     /** Spends the same effort as a real check, so that unknown users are not told apart by timing. */
@@ -45,16 +43,11 @@ public final class PasswordDigests {
             Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8().encode("dummy");
 
     static String hex(String algorithm, String text) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance(algorithm);
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JDK lacks " + algorithm, e);
-        }
+        return Tokens.hexDigest(algorithm, text);
     }
 
     /** The digest algorithms of passAlgoType. */
-    public enum DigestAlgorithm {
+    enum DigestAlgorithm {
         MD5("1", 32),
         SHA_256("2", 64),
         SHA_512("3", 128);
@@ -82,7 +75,7 @@ public final class PasswordDigests {
     }
 
     /** The three stored hashes of one password; md5 may be null. */
-    public record StoredPassword(String sha256, String sha512, String md5) {
+    record StoredPassword(String sha256, String sha512, String md5) {
         String entryFor(DigestAlgorithm algorithm) {
             return switch (algorithm) {
                 case MD5 -> md5;

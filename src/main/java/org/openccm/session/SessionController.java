@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openccm.session.Authenticator.LoginAttempt;
 import org.openccm.shared.errors.ErrorCode;
-import org.openccm.shared.errors.OmsException;
 import org.openccm.shared.web.RequestBodies;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -24,18 +23,14 @@ class SessionController {
 
     @PostMapping(path = "/OMSSessionManagement/connectCabinet", produces = "application/json")
     Map<String, Object> connectCabinet(HttpServletRequest request) {
-        String cabinetName = request.getHeader(Authenticator.CABINET_HEADER);
-        if (cabinetName == null || cabinetName.isBlank() || cabinetName.length() > 32) {
-            throw new OmsException(
-                    ErrorCode.CONNECT_FAILED, "The cabinetName header is missing or longer than 32 characters.");
-        }
+        String cabinetName = Authenticator.cabinetHeader(request, ErrorCode.CONNECT_FAILED);
         JsonNode body = bodies.readObject(request, ErrorCode.CONNECT_FAILED);
         LoginAttempt attempt = new LoginAttempt(
-                RequestBodies.text(body, "userName"),
-                RequestBodies.text(body, "userPassword"),
-                RequestBodies.text(body, "encrFlag"),
-                RequestBodies.text(body, "passAlgoType"),
-                RequestBodies.text(body, "connectForcefully"));
+                RequestBodies.text(body, "userName", ErrorCode.CONNECT_FAILED),
+                RequestBodies.text(body, "userPassword", ErrorCode.CONNECT_FAILED),
+                RequestBodies.text(body, "encrFlag", ErrorCode.CONNECT_FAILED),
+                RequestBodies.text(body, "passAlgoType", ErrorCode.CONNECT_FAILED),
+                RequestBodies.text(body, "connectForcefully", ErrorCode.CONNECT_FAILED));
 
         String sessionId = authenticator.login(cabinetName, attempt);
 

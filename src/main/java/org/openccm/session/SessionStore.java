@@ -1,15 +1,10 @@
 package org.openccm.session;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
+import org.openccm.shared.security.Tokens;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -22,7 +17,6 @@ class SessionStore {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final SessionProperties properties;
-    private final SecureRandom random = new SecureRandom();
 
     SessionStore(JdbcClient jdbc, Clock clock, SessionProperties properties) {
         this.jdbc = jdbc;
@@ -43,9 +37,7 @@ class SessionStore {
 
     /** Opens a session and returns the session id to hand to the client (shown only once). */
     String open(long cabinetId, long userId) {
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String sessionId = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String sessionId = Tokens.randomUrlSafe(32);
         Instant now = clock.instant();
         jdbc.sql("""
                         insert into oms_session (token_hash, cabinet_id, user_id, created_at, last_used_at, expires_at)
@@ -83,8 +75,9 @@ class SessionStore {
                         from oms_session s
                         join cabinet c on c.id = s.cabinet_id
                         join oms_user u on u.id = s.user_id
-                        where s.token_hash = ?""")
-                .param(hash(sessionId))
+                        where s.token_hash = ? and u.alive and u.role <> 'NONE'
+                          and (u.expires_at is null or u.expires_at > ?)""")
+                .params(hash(sessionId), Timestamp.from(now))
                 .query((rs, n) -> new LiveSession(
                         rs.getString("token_hash"),
                         rs.getLong("cabinet_id"),
@@ -124,11 +117,6 @@ class SessionStore {
     }
 
     static String hash(String sessionId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Tokens.sha256Hex(sessionId);
     }
 }

@@ -54,9 +54,9 @@ public class LocalFolderStore implements OutputStore {
         return Files.readAllBytes(target);
     }
 
-    /** The absolute path of a key; for tools and tests that inspect the embedded default. */
-    public Path pathOf(long cabinetId, String key) throws IOException {
-        return resolve(cabinetId, key);
+    @Override
+    public void delete(long cabinetId, String key) throws IOException {
+        Files.deleteIfExists(resolve(cabinetId, key));
     }
 
     private Path cabinetRoot(long cabinetId) throws IOException {

@@ -10,6 +10,9 @@ public interface OutputStore {
     /** Writes the content under the key, replacing nothing: an existing file is an error. */
     void write(long cabinetId, String key, byte[] content) throws IOException;
 
+    /** Removes a file that a failed request wrote; a missing file is not an error. */
+    void delete(long cabinetId, String key) throws IOException;
+
     /** Reads a file back. */
     byte[] read(long cabinetId, String key) throws IOException;
 }

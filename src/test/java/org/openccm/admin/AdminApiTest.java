@@ -184,4 +184,40 @@ class AdminApiTest extends ApiTestBase {
             probe.stop(0);
         }
     }
+
+    @Test
+    void dataQueriesCanReadOnlyTheRecordTables() {
+        String session = connect("oms", "11sp1");
+        Map<String, String> attacks = new LinkedHashMap<>();
+        attacks.put("users", "select hash_sha256, :masterKey as k from oms_user");
+        attacks.put("ledger", "select inputDataXML, :masterKey as k from omsJobQueueItems");
+        attacks.put(
+                "write",
+                "with x as (select 1 as one) select :masterKey as k, one from x where one = 1"
+                        + " and exists (select 1 from oms_session)");
+
+        for (Map.Entry<String, String> attack : attacks.entrySet()) {
+            String name = "DBQ_" + NAMES.incrementAndGet();
+            Map<String, Object> product = xmlProduct(name);
+            product.put("dataKind", "DB");
+            product.put("dataQuery", attack.getValue());
+            assertThat(createProduct(session, product).httpStatus()).isEqualTo(201);
+            addVersion(session, name, LETTER);
+            post("/admin/products/" + name + "/versions/1/baseline", auth(session), null);
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("productName", name);
+            body.put("masterKey", "1");
+            body.put("doArchive", "N");
+            body.put("skipApproval", "Y");
+            body.put("skipEditing", "Y");
+
+            Answer answer = post("/OMSCommunicationService/processUsingDB", auth(session), json(body));
+
+            assertThat(answer.body().get("status").asInt())
+                    .as(attack.getKey() + ": " + answer.raw())
+                    .isEqualTo(1029);
+            assertThat(answer.text("description")).contains("data query failed");
+            assertThat(answer.raw()).doesNotContain("argon2");
+        }
+    }
 }

@@ -301,7 +301,7 @@ class GenerationApiTest extends ApiTestBase {
                         .body()
                         .get("status")
                         .asInt())
-                .isEqualTo(1029);
+                .isEqualTo(1028);
     }
 
     @Test
@@ -342,7 +342,6 @@ class GenerationApiTest extends ApiTestBase {
         cases.put("reportVersion", "1000");
         cases.put("encodedPDFRequired", "S");
         cases.put("saveClientData", "maybe");
-        cases.put("channelName", "c".repeat(33));
         cases.put("fileName", "f".repeat(201));
         cases.put("xmlData", "");
         cases.forEach((field, value) -> {
@@ -374,6 +373,50 @@ class GenerationApiTest extends ApiTestBase {
         longKey.put("masterKey", "k".repeat(51));
         assertThat(post(DB, auth(session), json(longKey)).body().get("status").asInt())
                 .isEqualTo(541);
+    }
+
+    @Test
+    void channelNameIsIgnoredUnlessASendIsSynchronous() {
+        String session = operatorSession();
+        ObjectNode body = withoutDeliveryOrArchival(sample("process-xml.json"));
+        body.put("channelName", "c".repeat(40));
+
+        assertThat(post(XML, auth(session), json(body)).body().get("status").asInt())
+                .isZero();
+    }
+
+    @Test
+    void malformedDataIsReportedBeforeBusinessRules() {
+        String session = operatorSession();
+        ObjectNode body = withoutDeliveryOrArchival(sample("process-xml.json"));
+        body.put("productName", "NO_SUCH_PRODUCT");
+        body.put("xmlData", "<SampleData><Field1>unclosed</SampleData>");
+
+        Answer answer = post(XML, auth(session), json(body));
+
+        assertThat(answer.body().get("status").asInt()).isEqualTo(541);
+        assertThat(answer.text("description")).contains("xmlData");
+    }
+
+    @Test
+    void communicationIdIsEchoedOnRefusals() {
+        String session = operatorSession();
+        ObjectNode body = withoutDeliveryOrArchival(sample("process-xml.json"));
+        body.put("communicationId", "777");
+        body.put("doArchive", "Q");
+
+        assertThat(post(XML, auth(session), json(body)).text("communicationId")).isEqualTo("777");
+    }
+
+    @Test
+    void controlCharactersInNamesAreRefused() {
+        String session = operatorSession();
+        ObjectNode body = withoutDeliveryOrArchival(sample("process-xml.json"));
+        body.put("productName", "MAIL\nINFO forged log line");
+
+        Answer answer = post(XML, auth(session), json(body));
+
+        assertThat(answer.body().get("status").asInt()).isEqualTo(541);
     }
 
     @Test

@@ -271,4 +271,50 @@ class SessionApiTest extends ApiTestBase {
                 .doesNotContain("Exception")
                 .doesNotContain("at org.");
     }
+
+    @Test
+    void parallelWrongPasswordsAreAllCounted() throws Exception {
+        String user = newUser("Parallel-pw-1", Role.OPERATOR);
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(5);
+        java.util.List<java.util.concurrent.Future<Answer>> guesses = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String guess = "guess" + i;
+            guesses.add(clients.submit(() -> login(CABINET, credentials(user, guess))));
+        }
+        for (java.util.concurrent.Future<Answer> guess : guesses) {
+            guess.get();
+        }
+        clients.shutdown();
+
+        assertThat(login(CABINET, credentials(user, "Parallel-pw-1")).status()).isEqualTo("-50010");
+    }
+
+    @Test
+    void disablingAUserEndsTheirSessions() {
+        String user = newUser("Disable-pw-1", Role.OPERATOR);
+        String sessionId = login(CABINET, credentials(user, "Disable-pw-1")).text("sessionId");
+        long userId = directory.findAccount(cabinetId(), user).orElseThrow().id();
+
+        directory.setUserState(userId, false, null, Role.OPERATOR);
+
+        assertThat(post(DISCONNECT, auth(sessionId), null).status()).isEqualTo("-50146");
+    }
+
+    @Test
+    void sessionEndsAtItsAbsoluteLimitHoweverBusy() {
+        String sessionId = sessionOfNewUser(Role.OPERATOR);
+        jdbc.sql("update oms_session set expires_at = ? where token_hash = ?")
+                .params(java.sql.Timestamp.from(Instant.now().minusSeconds(1)), SessionStore.hash(sessionId))
+                .update();
+
+        assertThat(post(DISCONNECT, auth(sessionId), null).status()).isEqualTo("-50146");
+    }
+
+    @Test
+    void nonTextFieldsAtLoginAreRefusedWithTheLoginCode() {
+        Answer answer = post(CONNECT, Map.of("cabinetName", CABINET), "{\"userName\":{},\"userPassword\":\"x\"}");
+
+        assertThat(answer.status()).isEqualTo("1");
+        assertThat(answer.text("description")).contains("userName");
+    }
 }

@@ -5,8 +5,11 @@ import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.openccm.shared.web.RequestLoggingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
@@ -84,8 +87,20 @@ public class ApiErrorHandler {
         return answer(operation, code, description, request);
     }
 
+    /** A request parameter of the wrong type, or a name that is already taken (admin API). */
+    @ExceptionHandler({TypeMismatchException.class, DuplicateKeyException.class})
+    ResponseEntity<Map<String, Object>> badAdminInput(Exception failure, HttpServletRequest request) {
+        Operation operation = Operation.ofPath(request.getRequestURI());
+        String reason = failure instanceof DuplicateKeyException
+                ? "The name is already taken."
+                : "A path or query parameter has the wrong type.";
+        return answer(
+                operation, ErrorCode.INVALID_INPUT, OmsException.describe(ErrorCode.INVALID_INPUT, reason), request);
+    }
+
     private static ResponseEntity<Map<String, Object>> answer(
             Operation operation, ErrorCode code, String description, HttpServletRequest request) {
+        request.setAttribute(RequestLoggingFilter.OUTCOME_ATTRIBUTE, code.code());
         if (operation.isGeneration()) {
             Object requestId = request.getAttribute(REQUEST_ID_ATTRIBUTE);
             GenerationResponse response =

@@ -83,8 +83,18 @@ public class RequestBodies {
         }
     }
 
-    /** Text of an optional string field; absent, null and "" all read as "". */
+    /** The bounded mapper, for JSON found inside requests (jsonData). */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Text of an optional string field; absent, null and "" all read as "". A non-text value is 541. */
     public static String text(JsonNode body, String field) {
+        return text(body, field, ErrorCode.INVALID_INPUT);
+    }
+
+    /** Like {@link #text(JsonNode, String)}, answering the given code for a non-text value. */
+    public static String text(JsonNode body, String field, ErrorCode failure) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return "";
@@ -95,7 +105,7 @@ public class RequestBodies {
         if (value.isNumber() || value.isBoolean()) {
             return value.asString();
         }
-        throw OmsException.invalidInput("Field '" + field + "' must be a string.");
+        throw new OmsException(failure, "Field '" + field + "' must be a string.");
     }
 
     public static String utf8(byte[] bytes) {

@@ -22,6 +22,9 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(RequestLoggingFilter.class);
     public static final String TRACE_ID = "traceId";
 
+    /** Request attribute holding the contract's result code of the call, for the end-of-call line. */
+    public static final String OUTCOME_ATTRIBUTE = "oms.outcome";
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -36,11 +39,13 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } finally {
             long millis = (System.nanoTime() - started) / 1_000_000;
+            Object outcome = request.getAttribute(OUTCOME_ATTRIBUTE);
             log.info(
-                    "{} {} answered HTTP {} in {} ms",
+                    "{} {} answered HTTP {} with result {} in {} ms",
                     request.getMethod(),
                     request.getRequestURI(),
                     response.getStatus(),
+                    outcome == null ? "-" : outcome,
                     millis);
             MDC.clear();
         }
