@@ -68,7 +68,8 @@ import org.xml.sax.helpers.DefaultHandler;
  * title and elements with an inline display:none style are dropped.
  *
  * <p>Not carried over: CSS (layout, colours, sizes, widths, page rules), images, link targets,
- * rowspan, ol start numbers, pre formatting, running headers and footers (their content stays in the body where the source has it)
+ * rowspan, ol start numbers, pre formatting, running headers and footers (their content stays
+ * in the body where the source has it)
  * and page counters. Text uses Noto Sans, and Noto Naskh Arabic for complex scripts; fonts are
  * not embedded. Pages are A4 with 2 cm margins.
  *

@@ -87,7 +87,8 @@ public class ProductCatalog {
             throw new InvalidProductException("A product named '" + name + "' already exists.");
         }
         jdbc.sql("""
-                        insert into product (cabinet_id, name, report_type, data_kind, docx_output, data_query, created_at)
+                        insert into product
+                            (cabinet_id, name, report_type, data_kind, docx_output, data_query, created_at)
                         values (?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         cabinetId,
@@ -142,8 +143,8 @@ public class ProductCatalog {
 
     /** Marks a version as approved for production use. */
     public TemplateVersion baseline(Product product, int version) {
-        jdbc.sql(
-                        "update template_version set baselined_at = ? where product_id = ? and version = ? and baselined_at is null")
+        jdbc.sql("update template_version set baselined_at = ?"
+                        + " where product_id = ? and version = ? and baselined_at is null")
                 .params(Timestamp.from(clock.instant()), product.id(), version)
                 .update();
         return findVersion(product, version)

@@ -23,4 +23,18 @@ public record SessionProperties(
         @DefaultValue("15m") Duration lockoutDuration,
         @DefaultValue("false") boolean allowMd5Digest,
         @DefaultValue("false") boolean hideUnknownUsers,
-        @DefaultValue("30s") Duration touchInterval) {}
+        @DefaultValue("30s") Duration touchInterval) {
+
+    public SessionProperties {
+        if (idleTimeout.isNegative() || idleTimeout.isZero() || idleTimeout.compareTo(absoluteTimeout) > 0) {
+            throw new IllegalArgumentException(
+                    "oms.session.idle-timeout must be positive and at most absolute-timeout");
+        }
+        if (maxFailedLogins < 1 || lockoutDuration.isNegative()) {
+            throw new IllegalArgumentException("oms.session.max-failed-logins must be at least 1");
+        }
+        if (touchInterval.compareTo(idleTimeout) >= 0) {
+            throw new IllegalArgumentException("oms.session.touch-interval must be shorter than idle-timeout");
+        }
+    }
+}

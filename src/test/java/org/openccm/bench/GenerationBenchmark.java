@@ -45,7 +45,8 @@ public final class GenerationBenchmark {
             + "</String_Element><Decimal_Element>1320.1</Decimal_Element><Date_Element>2022-02-01</Date_Element>"
             + "<Boolean_Element>true</Boolean_Element></GroupingElement><GroupingElement><Int_Element>33"
             + "</Int_Element><String_Element>String3</String_Element><Decimal_Element>1034.01</Decimal_Element>"
-            + "<Date_Element>2022-03-01</Date_Element><Boolean_Element>false</Boolean_Element></GroupingElement></Root>";
+            + "<Date_Element>2022-03-01</Date_Element><Boolean_Element>false</Boolean_Element>"
+            + "</GroupingElement></Root>";
 
     private GenerationBenchmark() {}
 

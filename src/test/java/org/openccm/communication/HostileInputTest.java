@@ -165,7 +165,8 @@ class HostileInputTest extends ApiTestBase {
 
         Answer answer = generateXml(
                 session,
-                "<SampleData><Field1>${7*7}</Field1><Field6>&lt;#assign x=\"freemarker.template.utility.Execute\"?new()&gt;"
+                "<SampleData><Field1>${7*7}</Field1><Field6>"
+                        + "&lt;#assign x=\"freemarker.template.utility.Execute\"?new()&gt;"
                         + "${x(\"id\")}</Field6></SampleData>");
 
         assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
