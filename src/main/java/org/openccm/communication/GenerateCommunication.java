@@ -200,8 +200,9 @@ class GenerateCommunication {
     private Map<String, Object> readSuppliedData(GenerationRequest request) {
         try {
             return request.source() == Source.XML
-                    ? RecordData.fromXml(request.data(), limits.maxXmlDepth(), limits.maxXmlElements())
-                    : RecordData.fromJson(request.data(), dataMapper);
+                    ? RecordData.fromXml(
+                            request.data(), limits.maxXmlDepth(), limits.maxXmlElements(), limits.maxValueChars())
+                    : RecordData.fromJson(request.data(), dataMapper, limits.maxValueChars());
         } catch (UnreadableDataException e) {
             throw OmsException.invalidInput(e.getMessage());
         }

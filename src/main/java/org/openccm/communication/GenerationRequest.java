@@ -123,7 +123,7 @@ record GenerationRequest(
     }
 
     private static void checkPrintable(String field, String value) {
-        if (value.chars().anyMatch(Character::isISOControl)) {
+        if (value.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
             throw OmsException.invalidInput(field + " must not contain control characters.");
         }
     }

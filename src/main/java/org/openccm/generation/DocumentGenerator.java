@@ -4,6 +4,7 @@ import com.openhtmltopdf.util.XRRuntimeException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.openccm.generation.TemplateEngine.TemplateFailure;
 import org.openccm.shared.web.LimitsProperties;
 import org.springframework.stereotype.Service;
@@ -60,6 +61,20 @@ public class DocumentGenerator {
         }
     }
 
+    /**
+     * Data is always escaped and never evaluated: templates that would interpret a value as a
+     * template or switch escaping off are refused at upload.
+     */
+    private static void checkNoDataEvaluation(String template) {
+        if (UNSAFE_DIRECTIVES.matcher(template).find()) {
+            throw new ProductCatalog.InvalidProductException(
+                    "Templates may not use ?interpret, ?eval, ?eval_json, ?no_esc, noautoesc or outputformat.");
+        }
+    }
+
+    private static final Pattern UNSAFE_DIRECTIVES = Pattern.compile(
+            "\\?\\s*(interpret|eval|eval_json|no_esc)\\b|<#\\s*(noautoesc|outputformat)\\b|\\[#\\s*(noautoesc|outputformat)\\b");
+
     private static String firstLine(Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String line = message.lines().findFirst().orElse(message);
@@ -68,6 +83,10 @@ public class DocumentGenerator {
 
     /** Checks that uploaded templates compile, so that a broken version is refused at upload. */
     void checkTemplates(String documentHtml, String mailBodyHtml) {
+        checkNoDataEvaluation(documentHtml);
+        if (mailBodyHtml != null) {
+            checkNoDataEvaluation(mailBodyHtml);
+        }
         try {
             templates.validate("upload", documentHtml);
             if (mailBodyHtml != null && !mailBodyHtml.isBlank()) {

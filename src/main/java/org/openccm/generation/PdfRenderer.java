@@ -9,6 +9,7 @@ import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder.TextDirection;
 import com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority;
 import com.openhtmltopdf.pdfboxout.PDFontSupplier;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import com.openhtmltopdf.util.XRLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +29,7 @@ final class PdfRenderer {
 
     PdfRenderer(FontLibrary fonts) {
         this.fonts = fonts;
+        XRLog.setLoggerImpl(new LayoutLogBridge());
     }
 
     byte[] render(String xhtml) throws IOException {

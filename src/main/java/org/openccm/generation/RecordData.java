@@ -55,7 +55,7 @@ public final class RecordData {
      *
      * @throws UnreadableDataException for malformed XML, a DOCTYPE, or a document over the bounds
      */
-    public static Map<String, Object> fromXml(String xml, int maxDepth, int maxElements) {
+    public static Map<String, Object> fromXml(String xml, int maxDepth, int maxElements, int maxValueChars) {
         XMLStreamReader reader = null;
         try {
             reader = XML.createXMLStreamReader(new StringReader(xml));
@@ -82,7 +82,9 @@ public final class RecordData {
                         }
                         Map<String, Object> element = new LinkedHashMap<>();
                         for (int i = 0; i < reader.getAttributeCount(); i++) {
-                            element.put("@" + reader.getAttributeLocalName(i), reader.getAttributeValue(i));
+                            element.put(
+                                    "@" + reader.getAttributeLocalName(i),
+                                    checkedValue(reader.getAttributeValue(i), maxValueChars, "xmlData"));
                         }
                         open.push(element);
                         texts.push(new StringBuilder());
@@ -97,7 +99,8 @@ public final class RecordData {
                         Map<String, Object> element = open.pop();
                         String text = texts.pop().toString();
                         String name = names.pop();
-                        Object value = element.isEmpty() ? text.strip() : withText(element, text);
+                        checkedValue(text, maxValueChars, "xmlData");
+                        Object value = element.isEmpty() ? clean(text.strip()) : withText(element, clean(text));
                         addChild(open.peek(), name, value);
                     }
                     default -> {
@@ -146,7 +149,7 @@ public final class RecordData {
      *
      * @param mapper a mapper whose read constraints bound depth and size
      */
-    public static Map<String, Object> fromJson(String json, ObjectMapper mapper) {
+    public static Map<String, Object> fromJson(String json, ObjectMapper mapper, int maxValueChars) {
         JsonNode node;
         try {
             node = mapper.readTree(json);
@@ -157,16 +160,16 @@ public final class RecordData {
             throw new UnreadableDataException("jsonData must be a JSON object.");
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> map = (Map<String, Object>) toPlain(node);
+        Map<String, Object> map = (Map<String, Object>) toPlain(node, maxValueChars);
         return map;
     }
 
-    private static Object toPlain(JsonNode node) {
+    private static Object toPlain(JsonNode node, int maxValueChars) {
         if (node.isObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 if (!field.getValue().isNull()) {
-                    map.put(field.getKey(), toPlain(field.getValue()));
+                    map.put(field.getKey(), toPlain(field.getValue(), maxValueChars));
                 }
             }
             return map;
@@ -174,11 +177,11 @@ public final class RecordData {
         if (node.isArray()) {
             List<Object> list = new ArrayList<>();
             for (JsonNode item : node) {
-                list.add(toPlain(item));
+                list.add(toPlain(item, maxValueChars));
             }
             return list;
         }
-        return node.asString();
+        return checkedValue(node.asString(), maxValueChars, "jsonData");
     }
 
     /** One database row as {@code {Record={column=value}}}, column names in lower case. */
@@ -189,12 +192,53 @@ public final class RecordData {
             Object value = row.getObject(i);
             if (value != null) {
                 String text = value instanceof BigDecimal decimal ? decimal.toPlainString() : value.toString();
-                record.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), text);
+                record.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), clean(text));
             }
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("Record", record);
         return root;
+    }
+
+    private static String checkedValue(String value, int maxValueChars, String field) {
+        if (value.length() > maxValueChars) {
+            throw new UnreadableDataException(field + " has a value longer than " + maxValueChars + " characters.");
+        }
+        return clean(value);
+    }
+
+    /**
+     * Drops characters that XHTML cannot carry (C0 controls other than tab and line ends, lone
+     * surrogates, U+FFFE and U+FFFF), so that valid data never breaks the layout.
+     */
+    static String clean(String value) {
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
+            if (!isXmlChar(value, i)) {
+                StringBuilder cleaned = new StringBuilder(length);
+                for (int j = 0; j < length; j++) {
+                    if (isXmlChar(value, j)) {
+                        cleaned.append(value.charAt(j));
+                    }
+                }
+                return cleaned.toString();
+            }
+        }
+        return value;
+    }
+
+    private static boolean isXmlChar(String value, int index) {
+        char c = value.charAt(index);
+        if (c < 0x20) {
+            return c == '\t' || c == '\n' || c == '\r';
+        }
+        if (Character.isHighSurrogate(c)) {
+            return index + 1 < value.length() && Character.isLowSurrogate(value.charAt(index + 1));
+        }
+        if (Character.isLowSurrogate(c)) {
+            return index > 0 && Character.isHighSurrogate(value.charAt(index - 1));
+        }
+        return c != 0xFFFE && c != 0xFFFF;
     }
 
     /** The JDK's StAX messages end with the reason, after a line naming the position. */

@@ -120,15 +120,7 @@ public class Authenticator {
         directory.recordSuccessfulLogin(account);
 
         checkAccountState(account, now);
-        if (sessions.hasLiveSession(account.id())) {
-            if (!"Y".equals(attempt.connectForcefully())) {
-                throw new OmsException(
-                        ErrorCode.USER_NOT_ALLOWED,
-                        "The user already has a live session; send connectForcefully Y to take it over.");
-            }
-            sessions.closeAllOf(account.id());
-        }
-        String sessionId = sessions.open(cabinet.id(), account.id());
+        String sessionId = sessions.openAlone(cabinet.id(), account.id(), "Y".equals(attempt.connectForcefully()));
         log.info("User id {} connected to cabinet {}", account.id(), cabinet.name());
         return sessionId;
     }

@@ -4,9 +4,12 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import org.openccm.shared.errors.ErrorCode;
+import org.openccm.shared.errors.OmsException;
 import org.openccm.shared.security.Tokens;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Sessions live in the database so that any instance can serve any session. Only a SHA-256 of
@@ -36,7 +39,7 @@ class SessionStore {
             Instant expiresAt) {}
 
     /** Opens a session and returns the session id to hand to the client (shown only once). */
-    String open(long cabinetId, long userId) {
+    private String open(long cabinetId, long userId) {
         String sessionId = Tokens.randomUrlSafe(32);
         Instant now = clock.instant();
         jdbc.sql("""
@@ -53,7 +56,29 @@ class SessionStore {
         return sessionId;
     }
 
-    boolean hasLiveSession(long userId) {
+    /**
+     * Opens a session unless the user has a live one: then the old ones end first when taking over
+     * is asked for, and otherwise the login is refused (-50141). The user's row is locked for the
+     * duration, so that parallel logins of one user cannot both pass.
+     */
+    @Transactional
+    String openAlone(long cabinetId, long userId, boolean takeOver) {
+        jdbc.sql("select id from oms_user where id = ? for update")
+                .param(userId)
+                .query(Long.class)
+                .single();
+        if (hasLiveSession(userId)) {
+            if (!takeOver) {
+                throw new OmsException(
+                        ErrorCode.USER_NOT_ALLOWED,
+                        "The user already has a live session; send connectForcefully Y to take it over.");
+            }
+            closeAllOf(userId);
+        }
+        return open(cabinetId, userId);
+    }
+
+    private boolean hasLiveSession(long userId) {
         Instant now = clock.instant();
         return jdbc.sql("select count(*) from oms_session where user_id = ? and expires_at > ? and last_used_at > ?")
                         .params(userId, Timestamp.from(now), Timestamp.from(now.minus(properties.idleTimeout())))
@@ -62,7 +87,7 @@ class SessionStore {
                 > 0;
     }
 
-    void closeAllOf(long userId) {
+    private void closeAllOf(long userId) {
         jdbc.sql("delete from oms_session where user_id = ?").param(userId).update();
     }
 

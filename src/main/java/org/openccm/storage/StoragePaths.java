@@ -1,5 +1,6 @@
 package org.openccm.storage;
 
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
@@ -8,7 +9,13 @@ import java.util.regex.Pattern;
  * control characters. Checked before anything touches storage; the store checks again.
  */
 public final class StoragePaths {
-    private static final Pattern FORBIDDEN = Pattern.compile("[\\\\:\\p{Cntrl}]");
+    /** Backslash, colon, and Unicode control (C0, C1) and format characters (e.g. bidi overrides). */
+    private static final Pattern FORBIDDEN = Pattern.compile("[\\\\:\\p{Cc}\\p{Cf}]");
+
+    /** Most bytes of one name in a folder; file systems allow 255, and we append _requestId.docx. */
+    private static final int MAX_SEGMENT_BYTES = 255;
+
+    private static final int MAX_FILE_NAME_BYTES = 200;
 
     private StoragePaths() {}
 
@@ -41,6 +48,9 @@ public final class StoragePaths {
         if (name.contains("/") || FORBIDDEN.matcher(name).find()) {
             return "must not contain path separators, colons or control characters";
         }
+        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_FILE_NAME_BYTES) {
+            return "must not be longer than " + MAX_FILE_NAME_BYTES + " bytes in UTF-8";
+        }
         return segmentProblem(name);
     }
 
@@ -53,6 +63,9 @@ public final class StoragePaths {
         }
         if (!segment.equals(segment.strip())) {
             return "must not have path segments that start or end with white space";
+        }
+        if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+            return "must not have a path segment longer than " + MAX_SEGMENT_BYTES + " bytes in UTF-8";
         }
         return null;
     }

@@ -127,6 +127,12 @@ class AdminApiTest extends ApiTestBase {
         assertThat(createProduct(session, notSelect).httpStatus()).isEqualTo(400);
         assertThat(createProduct(session, xmlProduct("PDF_MAIL")).text("description"))
                 .contains("already exists");
+        assertThat(addVersion(session, name, "<html><body>${data.x?interpret}</body></html>")
+                        .httpStatus())
+                .isEqualTo(400);
+        assertThat(addVersion(session, name, "<html><body><#noautoesc>${data.x}</#noautoesc></body></html>")
+                        .httpStatus())
+                .isEqualTo(400);
         Answer broken = addVersion(session, name, "<html><#if></html>");
         assertThat(broken.httpStatus()).isEqualTo(400);
         assertThat(broken.text("description")).contains("compile");

@@ -102,7 +102,8 @@ public final class GenerationBenchmark {
                     "generatedDate", "2026-01-01",
                     "cabinetName", cabinet.name(),
                     "version", "1");
-            Call inProcess = () -> generator.render(product, version, RecordData.fromXml(XML, 64, 10_000), facts);
+            Call inProcess =
+                    () -> generator.render(product, version, RecordData.fromXml(XML, 64, 10_000, 65_536), facts);
 
             HttpClient http = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(5))

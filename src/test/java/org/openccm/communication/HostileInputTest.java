@@ -139,6 +139,11 @@ class HostileInputTest extends ApiTestBase {
                 new String[] {"fileName", "dir/escape"},
                 new String[] {"fileName", ".."},
                 new String[] {"fileName", "a:b"},
+                new String[] {"fileName", "a\u0085b"},
+                new String[] {"fileName", "invoice\u202Efdp.exe"},
+                new String[] {"fileName", "\u00e9".repeat(150)},
+                new String[] {"filePath", "a\u009bb"},
+                new String[] {"filePath", "a/" + "y".repeat(300)},
                 new String[] {"attachmentsLocation", "../../../etc/passwd"},
                 new String[] {"attachmentsLocation", "/etc/passwd"});
 
@@ -172,5 +177,40 @@ class HostileInputTest extends ApiTestBase {
         assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
         String text = extract(answer.text("filePathName")).text();
         assertThat(text).contains("${7*7}").doesNotContain("uid=");
+    }
+
+    @Test
+    void oneHugeValueIsRefusedBeforeLayout() {
+        String session = sessionOfNewUser(Role.OPERATOR);
+
+        Answer answer =
+                generateXml(session, "<SampleData><Field1>" + "lorem ipsum ".repeat(10_000) + "</Field1></SampleData>");
+
+        assertThat(answer.body().get("status").asInt()).isEqualTo(541);
+        assertThat(answer.text("description")).contains("longer than");
+    }
+
+    @Test
+    void controlCharactersInDataDoNotBreakTheLayout() {
+        String session = sessionOfNewUser(Role.OPERATOR);
+        ObjectNode body = withoutDeliveryOrArchival(sample("process-json.json"));
+        body.put("jsonData", "{\"SampleData\":{\"Field1\":\"Ja\\u0001ne\",\"Field6\":\"Do\\ud800e\"}}");
+
+        Answer answer = post(JSON_PATH, auth(session), json(body));
+
+        assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
+        assertThat(extract(answer.text("filePathName")).text()).contains("Jane").contains("Doe");
+    }
+
+    @Test
+    void operationsAnswerJsonWhateverTheAcceptHeader() {
+        String session = sessionOfNewUser(Role.OPERATOR);
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(auth(session));
+        headers.put("Accept", "text/plain");
+
+        Answer answer = post(XML, headers, json(withoutDeliveryOrArchival(sample("process-xml.json"))));
+
+        assertThat(answer.httpStatus()).isEqualTo(200);
+        assertThat(answer.body().get("status").asInt()).isZero();
     }
 }

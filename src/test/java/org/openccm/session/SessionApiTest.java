@@ -317,4 +317,31 @@ class SessionApiTest extends ApiTestBase {
         assertThat(answer.status()).isEqualTo("1");
         assertThat(answer.text("description")).contains("userName");
     }
+
+    @Test
+    void parallelTakeOversLeaveOneLiveSession() throws Exception {
+        String user = newUser("Takeover-pw-1", Role.OPERATOR);
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.List<java.util.concurrent.Future<Answer>> logins = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            logins.add(clients.submit(() -> login(CABINET, credentials(user, "Takeover-pw-1"))));
+        }
+        java.util.List<String> sessionIds = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<Answer> login : logins) {
+            Answer answer = login.get();
+            assertThat(answer.status()).isEqualTo("0");
+            sessionIds.add(answer.text("sessionId"));
+        }
+        clients.shutdown();
+
+        long live = jdbc.sql(
+                        "select count(*) from oms_session s join oms_user u on u.id = s.user_id where u.user_name = ?")
+                .param(user)
+                .query(Long.class)
+                .single();
+        assertThat(live).isEqualTo(1);
+        assertThat(sessionIds.stream()
+                        .filter(id -> post(DISCONNECT, auth(id), null).status().equals("0")))
+                .hasSize(1);
+    }
 }

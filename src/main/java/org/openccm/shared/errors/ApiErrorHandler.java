@@ -36,7 +36,8 @@ public class ApiErrorHandler {
     @ExceptionHandler(OmsException.class)
     ResponseEntity<Map<String, Object>> contractFailure(OmsException failure, HttpServletRequest request) {
         Operation operation = Operation.ofPath(request.getRequestURI());
-        log.info("{} refused with {}: {}", operation, failure.errorCode().code(), failure.detail());
+        log.info("{} refused with {}", operation, failure.errorCode().code());
+        log.debug("{} refusal detail: {}", operation, failure.detail());
         return answer(operation, failure.errorCode(), failure.description(), request);
     }
 

@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxConcurrentGenerations documents rendered at once by one instance; more wait
  * @param generationWait how long a request waits for a rendering slot before it is told 1012
  * @param maxDocumentChars largest XHTML a template may produce for one document
+ * @param maxValueChars longest single value in xmlData or jsonData; layout time grows faster than
+ *     the length of one unbroken paragraph, so one huge value could hold a CPU for minutes
  */
 @ConfigurationProperties("oms.limits")
 public record LimitsProperties(
@@ -23,7 +25,8 @@ public record LimitsProperties(
         @DefaultValue("200000") int maxXmlElements,
         @DefaultValue("8") int maxConcurrentGenerations,
         @DefaultValue("10s") Duration generationWait,
-        @DefaultValue("20000000") int maxDocumentChars) {
+        @DefaultValue("20000000") int maxDocumentChars,
+        @DefaultValue("65536") int maxValueChars) {
 
     public LimitsProperties {
         if (maxRequestBytes < 1024 || maxJsonDepth < 4 || maxXmlDepth < 4 || maxXmlElements < 1) {

@@ -3,8 +3,12 @@ package org.openccm.shared.web;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +29,28 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
     /** Request attribute holding the contract's result code of the call, for the end-of-call line. */
     public static final String OUTCOME_ATTRIBUTE = "oms.outcome";
 
+    /**
+     * The contract's clients read JSON whatever they send in Accept (A09: every outcome is HTTP
+     * 200 with a JSON body), so the OMS operations answer JSON to any Accept header.
+     */
+    private static final class JsonOnly extends HttpServletRequestWrapper {
+        JsonOnly(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return "Accept".equalsIgnoreCase(name) ? "application/json" : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return "Accept".equalsIgnoreCase(name)
+                    ? Collections.enumeration(List.of("application/json"))
+                    : super.getHeaders(name);
+        }
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -36,7 +62,7 @@ public class RequestLoggingFilter extends OncePerRequestFilter {
         MDC.put(TRACE_ID, traceId);
         response.setHeader("X-Request-Id", traceId);
         try {
-            chain.doFilter(request, response);
+            chain.doFilter(request.getRequestURI().startsWith("/OMS") ? new JsonOnly(request) : request, response);
         } finally {
             long millis = (System.nanoTime() - started) / 1_000_000;
             Object outcome = request.getAttribute(OUTCOME_ATTRIBUTE);
