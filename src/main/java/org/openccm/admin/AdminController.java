@@ -103,11 +103,7 @@ class AdminController {
     }
 
     private Caller requireSupervisor(HttpServletRequest request) {
-        Caller caller = authenticator.requireCaller(request, ErrorCode.CABINET_NOT_FOUND);
-        if (!caller.role().mayAdminister()) {
-            throw new OmsException(ErrorCode.INSUFFICIENT_RIGHTS, "The admin API is for supervisors only.");
-        }
-        return caller;
+        return authenticator.requireSupervisor(request);
     }
 
     private Product requireProduct(Caller caller, String name) {

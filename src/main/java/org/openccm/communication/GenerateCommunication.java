@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import org.openccm.archive.ArchiveRequest;
+import org.openccm.archive.ArchivedDocument;
+import org.openccm.archive.DocumentArchive;
 import org.openccm.communication.GenerationRequest.Source;
 import org.openccm.delivery.Channels;
 import org.openccm.generation.DocumentGenerator;
@@ -60,6 +63,7 @@ class GenerateCommunication {
     private final ObjectMapper dataMapper;
     private final Clock clock;
     private final Semaphore renderSlots;
+    private final DocumentArchive archive;
 
     GenerateCommunication(
             ProductCatalog products,
@@ -70,7 +74,9 @@ class GenerateCommunication {
             RecordSource records,
             RequestBodies bodies,
             LimitsProperties limits,
+            DocumentArchive archive,
             Clock clock) {
+        this.archive = archive;
         this.products = products;
         this.channels = channels;
         this.generator = generator;
@@ -126,6 +132,9 @@ class GenerateCommunication {
             GenerationResponse response = storeOutputs(request, requestId, rendered, outputs);
             response.latestBaselinedVersion = isLatestBaselined(product, version) ? "Y" : "N";
             response.transactionId = product.isNumberedDocument() ? Long.toString(requestId) : "0";
+            Archival archival = "S".equals(request.doArchive())
+                    ? archiveNow(caller, request, requestId, product, rendered, response)
+                    : Archival.NOT_ASKED;
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             ledger.record(new RequestLedger.Entry(
                     requestId,
@@ -139,7 +148,9 @@ class GenerateCommunication {
                     outputs.docx,
                     clientData(request, data),
                     createdAt,
-                    took));
+                    took,
+                    archival.status(),
+                    archival.documentIndex()));
             log.info(
                     "Request {} generated product {} v{} in {} ms",
                     requestId,
@@ -162,7 +173,9 @@ class GenerateCommunication {
                     null,
                     clientData(request, data),
                     createdAt,
-                    Duration.ofNanos(System.nanoTime() - started)));
+                    Duration.ofNanos(System.nanoTime() - started),
+                    null,
+                    null));
             throw failure;
         } catch (RuntimeException unexpected) {
             outputs.discard();
@@ -178,8 +191,53 @@ class GenerateCommunication {
                     null,
                     null,
                     createdAt,
-                    Duration.ofNanos(System.nanoTime() - started)));
+                    Duration.ofNanos(System.nanoTime() - started),
+                    null,
+                    null));
             throw unexpected;
+        }
+    }
+
+    /** What the synchronous archival of one request came to. */
+    private record Archival(String status, Long documentIndex) {
+        static final Archival NOT_ASKED = new Archival(null, null);
+    }
+
+    /**
+     * Archives the main document during the call (doArchive S). A failure does not undo the
+     * generated document: the answer says Failed and the ledger keeps FAILED for Retry.
+     */
+    private Archival archiveNow(
+            Caller caller,
+            GenerationRequest request,
+            long requestId,
+            Product product,
+            RenderedDocument rendered,
+            GenerationResponse response) {
+        String documentName = response.filePathName.substring(response.filePathName.lastIndexOf('/') + 1);
+        try {
+            ArchivedDocument archived = archive.archive(new ArchiveRequest(
+                    caller.cabinetId(),
+                    documentName,
+                    "application/pdf",
+                    rendered.pdf(),
+                    requestId,
+                    product.name(),
+                    request.source() == Source.DB ? request.data() : null,
+                    request.communicationId()));
+            response.archivalDescription = "Success";
+            response.documentName = archived.documentName();
+            response.documentIndex = archived.documentIndex();
+            response.volumeIndex = archived.volumeIndex();
+            response.imageIndex = archived.imageIndex();
+            return new Archival("ARCHIVED", archived.documentIndex());
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Request {} was generated but not archived; left FAILED for retry: {}",
+                    requestId,
+                    e.getClass().getSimpleName());
+            response.archivalDescription = "Failed";
+            return new Archival("FAILED", null);
         }
     }
 
@@ -230,7 +288,7 @@ class GenerateCommunication {
      * Archival and delivery arrive with a later release. Until then a request that asks for them
      * is refused before anything is generated, so that nothing is half done.
      */
-    // TODO(CCM-3): archival and delivery (doArchive, send* Y/S); until then such requests get 1028.
+    // TODO(CCM-3): queued archival (doArchive Y) and delivery (send* Y/S); until then such requests get 1028.
     private void checkStepsAvailable(Caller caller, GenerationRequest request) {
         if ("S".equals(request.doArchive())
                 && ("N".equals(request.skipEditing()) || "N".equals(request.skipApproval()))) {
@@ -249,11 +307,11 @@ class GenerateCommunication {
                         "No channel named '" + request.channelName() + "' in this cabinet.");
             }
         }
-        if (request.anyDeliveryOrArchival()) {
+        if (request.anyDeliveryOrQueuedArchival()) {
             throw new OmsException(
                     ErrorCode.ONDEMAND_NOT_CONFIGURED,
-                    "Archival and delivery are not available yet in this server version; send doArchive and every"
-                            + " send flag as N (the document can then be generated).");
+                    "Queued archival (doArchive Y) and delivery (send flags Y or S) are not available yet in this"
+                            + " server version; send doArchive N or S and every send flag as N.");
         }
     }
 

@@ -142,8 +142,8 @@ record GenerationRequest(
                 || "S".equals(sendTwitter);
     }
 
-    boolean anyDeliveryOrArchival() {
-        return !"N".equals(doArchive)
+    boolean anyDeliveryOrQueuedArchival() {
+        return "Y".equals(doArchive)
                 || !"N".equals(sendMail)
                 || !"N".equals(sendWhatsapp)
                 || !"N".equals(sendMessage)

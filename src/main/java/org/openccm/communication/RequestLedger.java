@@ -41,7 +41,9 @@ class RequestLedger {
             String docxPathName,
             String inputData,
             Instant createdAt,
-            Duration took) {}
+            Duration took,
+            String archiveStatus,
+            Long documentIndex) {}
 
     void record(Entry entry) {
         GenerationRequest request = entry.request();
@@ -49,8 +51,9 @@ class RequestLedger {
                         insert into omsJobQueueItems (request_id, cabinet_id, user_id, operation, product_name,
                             template_version, communication_id, outcome, status_code, description, file_path_name,
                             mail_body_path_name, docx_path_name, do_archive, send_mail, send_message, send_whatsapp,
-                            send_facebook, send_twitter, channel_name, inputDataXML, created_at, duration_ms)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            send_facebook, send_twitter, channel_name, inputDataXML, created_at, duration_ms,
+                            archive_status, document_index)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         entry.requestId(),
                         entry.caller().cabinetId(),
@@ -74,7 +77,9 @@ class RequestLedger {
                         usedChannel(request),
                         entry.inputData(),
                         Timestamp.from(entry.createdAt()),
-                        (int) Math.min(Integer.MAX_VALUE, entry.took().toMillis()))
+                        (int) Math.min(Integer.MAX_VALUE, entry.took().toMillis()),
+                        entry.archiveStatus(),
+                        entry.documentIndex())
                 .update();
     }
 

@@ -204,6 +204,15 @@ public class Authenticator {
         return new Caller(cabinet.id(), cabinet.name(), session.userId(), session.userName(), session.role());
     }
 
+    /** The caller of an admin API call, who must be a supervisor of the cabinet. */
+    public Caller requireSupervisor(HttpServletRequest request) {
+        Caller caller = requireCaller(request, ErrorCode.CABINET_NOT_FOUND);
+        if (!caller.role().mayAdminister()) {
+            throw new OmsException(ErrorCode.INSUFFICIENT_RIGHTS, "The admin API is for supervisors only.");
+        }
+        return caller;
+    }
+
     /** The cabinetName header, or the given code when it is missing, blank or too long. */
     public static String cabinetHeader(HttpServletRequest request, ErrorCode missing) {
         String cabinetName = request.getHeader(CABINET_HEADER);

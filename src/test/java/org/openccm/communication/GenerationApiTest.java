@@ -171,11 +171,8 @@ class GenerationApiTest extends ApiTestBase {
     @Test
     void guideDbSampleReadsTheRecordForTheMasterKey() {
         String session = operatorSession();
-        Answer refused = post(DB, auth(session), json(sample("process-db.json")));
-        assertThat(refused.body().get("status").asInt()).isEqualTo(1028);
-        assertThat(refused.body().get("requestId").isNumber()).isTrue();
 
-        Answer answer = post(DB, auth(session), json(withoutDeliveryOrArchival(sample("process-db.json"))));
+        Answer answer = post(DB, auth(session), json(sample("process-db.json")));
 
         assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
         assertThat(answer.body().get("requestId").isNumber()).isTrue();

@@ -21,6 +21,11 @@ public final class GenerationResponse {
     public String encodedFileData = "";
     public String encodedMailBodyData = "";
     public String encodedDocxData = "";
+    public String archivalDescription = "";
+    public String documentName = "";
+    public long documentIndex;
+    public long volumeIndex;
+    public long imageIndex;
 
     public static GenerationResponse failure(
             ErrorCode code, String description, long requestId, String communicationId) {
@@ -53,12 +58,12 @@ public final class GenerationResponse {
             body.put("encodedMailBodyData", encodedMailBodyData);
             body.put("encodedDocxData", encodedDocxData);
         }
-        body.put("archivalDescription", "");
+        body.put("archivalDescription", archivalDescription);
         Map<String, Object> archival = new LinkedHashMap<>();
-        archival.put("documentName", "");
-        archival.put("documentIndex", 0);
-        archival.put("volumeIndex", 0);
-        archival.put("imageIndex", 0);
+        archival.put("documentName", documentName);
+        archival.put("documentIndex", documentIndex);
+        archival.put("volumeIndex", volumeIndex);
+        archival.put("imageIndex", imageIndex);
         body.put("archivalDetails", archival);
         Map<String, Object> delivery = new LinkedHashMap<>();
         delivery.put("messageStatus", "");
