@@ -60,7 +60,9 @@ class AdminController {
                     RequestBodies.text(body, "reportType"),
                     dataKind,
                     "true".equals(RequestBodies.text(body, "docxOutput")),
-                    RequestBodies.text(body, "dataQuery"));
+                    RequestBodies.text(body, "dataQuery"),
+                    RequestBodies.text(body, "recipientPath"),
+                    RequestBodies.text(body, "mailSubject"));
             return describe(product);
         } catch (InvalidProductException e) {
             throw OmsException.invalidInput(e.getMessage());
@@ -126,6 +128,8 @@ class AdminController {
         view.put("dataKind", product.dataKind().name());
         view.put("docxOutput", product.docxOutput());
         view.put("dataQuery", product.dataQuery());
+        view.put("recipientPath", product.recipientPath());
+        view.put("mailSubject", product.mailSubject());
         return view;
     }
 

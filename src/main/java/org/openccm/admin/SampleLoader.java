@@ -3,6 +3,8 @@ package org.openccm.admin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.openccm.delivery.Channels;
 import org.openccm.generation.Product;
 import org.openccm.generation.ProductCatalog;
@@ -36,10 +38,16 @@ class SampleLoader {
     void load(Cabinet cabinet) throws IOException {
         PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
         for (JsonNode channel : json.readTree(read(resolver.getResource("classpath:samples/channels.json")))) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            channel.path("settings")
+                    .properties()
+                    .forEach(entry ->
+                            settings.put(entry.getKey(), entry.getValue().asString()));
             channels.create(
                     cabinet.id(),
                     channel.get("name").asString(),
-                    channel.get("type").asString());
+                    channel.get("type").asString(),
+                    settings);
         }
         Resource[] definitions = resolver.getResources("classpath:samples/products/*/product.json");
         for (Resource definition : definitions) {
@@ -56,7 +64,9 @@ class SampleLoader {
                 spec.get("reportType").asString(),
                 Product.DataKind.valueOf(spec.get("dataKind").asString()),
                 spec.path("docxOutput").asBoolean(false),
-                spec.path("dataQuery").isString() ? spec.get("dataQuery").asString() : null);
+                optional(spec, "dataQuery"),
+                optional(spec, "recipientPath"),
+                optional(spec, "mailSubject"));
         for (JsonNode version : spec.get("versions")) {
             String document =
                     read(definition.createRelative(version.get("template").asString()));
@@ -68,6 +78,10 @@ class SampleLoader {
                 catalog.baseline(product, added.version());
             }
         }
+    }
+
+    private static String optional(JsonNode spec, String field) {
+        return spec.path(field).isString() ? spec.get(field).asString() : null;
     }
 
     private static String read(Resource resource) throws IOException {

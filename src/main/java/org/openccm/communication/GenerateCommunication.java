@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,8 @@ import org.openccm.archive.ArchivedDocument;
 import org.openccm.archive.DocumentArchive;
 import org.openccm.communication.GenerationRequest.Source;
 import org.openccm.delivery.Channels;
+import org.openccm.delivery.MailDelivery;
+import org.openccm.delivery.MailMessage;
 import org.openccm.generation.DocumentGenerator;
 import org.openccm.generation.DocumentGenerator.GenerationFailedException;
 import org.openccm.generation.DocumentGenerator.RenderedDocument;
@@ -64,6 +67,7 @@ class GenerateCommunication {
     private final Clock clock;
     private final Semaphore renderSlots;
     private final DocumentArchive archive;
+    private final MailDelivery mailDelivery;
 
     GenerateCommunication(
             ProductCatalog products,
@@ -75,8 +79,10 @@ class GenerateCommunication {
             RequestBodies bodies,
             LimitsProperties limits,
             DocumentArchive archive,
+            MailDelivery mailDelivery,
             Clock clock) {
         this.archive = archive;
+        this.mailDelivery = mailDelivery;
         this.products = products;
         this.channels = channels;
         this.generator = generator;
@@ -101,7 +107,7 @@ class GenerateCommunication {
 
         Product product = requireProduct(caller, request);
         MDC.put("product", product.name());
-        checkStepsAvailable(caller, request);
+        checkStepsAvailable(caller, request, product);
         TemplateVersion version = chooseVersion(product, request.reportVersion());
         Map<String, Object> data = suppliedData != null ? suppliedData : readDatabaseRecord(product, request.data());
 
@@ -135,6 +141,9 @@ class GenerateCommunication {
             Archival archival = "S".equals(request.doArchive())
                     ? archiveNow(caller, request, requestId, product, rendered, response)
                     : Archival.NOT_ASKED;
+            MailResult mail = "S".equals(request.sendMail())
+                    ? mailNow(caller, request, requestId, product, data, rendered, outputs, response)
+                    : MailResult.NOT_ASKED;
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             ledger.record(new RequestLedger.Entry(
                     requestId,
@@ -150,7 +159,9 @@ class GenerateCommunication {
                     createdAt,
                     took,
                     archival.status(),
-                    archival.documentIndex()));
+                    archival.documentIndex(),
+                    mail.status(),
+                    mail.failure()));
             log.info(
                     "Request {} generated product {} v{} in {} ms",
                     requestId,
@@ -175,6 +186,8 @@ class GenerateCommunication {
                     createdAt,
                     Duration.ofNanos(System.nanoTime() - started),
                     null,
+                    null,
+                    null,
                     null));
             throw failure;
         } catch (RuntimeException unexpected) {
@@ -192,6 +205,8 @@ class GenerateCommunication {
                     null,
                     createdAt,
                     Duration.ofNanos(System.nanoTime() - started),
+                    null,
+                    null,
                     null,
                     null));
             throw unexpected;
@@ -241,6 +256,78 @@ class GenerateCommunication {
         }
     }
 
+    /** What the synchronous mail of one request came to; failure holds the reason. */
+    private record MailResult(String status, String failure) {
+        static final MailResult NOT_ASKED = new MailResult(null, null);
+    }
+
+    /**
+     * Mails the document during the call (sendMail S) over the request's channel. A failure does
+     * not undo the generated document: the answer says Failed and the ledger keeps the reason.
+     */
+    private MailResult mailNow(
+            Caller caller,
+            GenerationRequest request,
+            long requestId,
+            Product product,
+            Map<String, Object> data,
+            RenderedDocument rendered,
+            Outputs outputs,
+            GenerationResponse response) {
+        List<MailMessage.Attachment> attachments = new ArrayList<>();
+        attachments.add(new MailMessage.Attachment(fileName(outputs.pdf), "application/pdf", rendered.pdf()));
+        if (rendered.docx() != null) {
+            attachments.add(new MailMessage.Attachment(fileName(outputs.docx), DOCX, rendered.docx()));
+        }
+        MailDelivery.Outcome outcome;
+        try {
+            if (!request.attachmentsLocation().isEmpty()) {
+                byte[] extra = store.read(caller.cabinetId(), request.attachmentsLocation());
+                attachments.add(new MailMessage.Attachment(
+                        fileName(request.attachmentsLocation()), contentType(request.attachmentsLocation()), extra));
+            }
+            String recipient =
+                    product.recipientPath() == null ? null : RecordData.textAt(data, product.recipientPath());
+            MailMessage mail = new MailMessage(
+                    recipient,
+                    product.mailSubject() == null ? product.name() : product.mailSubject(),
+                    rendered.mailBodyHtml() == null ? DEFAULT_MAIL_BODY : rendered.mailBodyHtml(),
+                    attachments,
+                    requestId + ".mail");
+            outcome = mailDelivery.deliver(caller.cabinetId(), request.channelName(), mail);
+        } catch (IOException e) {
+            outcome = new MailDelivery.Outcome(false, "the file in attachmentsLocation cannot be read");
+        }
+        response.mailStatus = outcome.delivered() ? "Success" : "Failed";
+        return outcome.delivered() ? new MailResult("DELIVERED", null) : new MailResult("FAILED", outcome.reason());
+    }
+
+    private static final String DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+    private static final String DEFAULT_MAIL_BODY =
+            "<html><body><p>Please find your document attached.</p></body></html>";
+
+    private static String fileName(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    private static String contentType(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".pdf")) {
+            return "application/pdf";
+        }
+        if (lower.endsWith(".docx")) {
+            return DOCX;
+        }
+        if (lower.endsWith(".html") || lower.endsWith(".htm")) {
+            return "text/html";
+        }
+        if (lower.endsWith(".txt")) {
+            return "text/plain";
+        }
+        return "application/octet-stream";
+    }
+
     /** Rendering is CPU-bound; past the configured number at once, callers wait a little, then hear "busy". */
     private void acquireRenderSlot() {
         try {
@@ -288,8 +375,8 @@ class GenerateCommunication {
      * Archival and delivery arrive with a later release. Until then a request that asks for them
      * is refused before anything is generated, so that nothing is half done.
      */
-    // TODO(CCM-3): queued archival (doArchive Y) and delivery (send* Y/S); until then such requests get 1028.
-    private void checkStepsAvailable(Caller caller, GenerationRequest request) {
+    // TODO(CCM-3): queued archival and delivery (flags Y) and SMS/WhatsApp/social channels; until then 1028.
+    private void checkStepsAvailable(Caller caller, GenerationRequest request, Product product) {
         if ("S".equals(request.doArchive())
                 && ("N".equals(request.skipEditing()) || "N".equals(request.skipApproval()))) {
             throw new OmsException(
@@ -307,11 +394,15 @@ class GenerateCommunication {
                         "No channel named '" + request.channelName() + "' in this cabinet.");
             }
         }
-        if (request.anyDeliveryOrQueuedArchival()) {
+        if (request.anyStepNotAvailableYet()) {
             throw new OmsException(
                     ErrorCode.ONDEMAND_NOT_CONFIGURED,
-                    "Queued archival (doArchive Y) and delivery (send flags Y or S) are not available yet in this"
-                            + " server version; send doArchive N or S and every send flag as N.");
+                    "Queued archival and delivery (flags Y) and SMS, WhatsApp, Facebook and Twitter delivery are not"
+                            + " available yet in this server version; use doArchive N or S, sendMail N or S and"
+                            + " the other send flags N.");
+        }
+        if ("S".equals(request.sendMail()) && "SMS".equals(product.reportType())) {
+            throw new OmsException(ErrorCode.ONDEMAND_NOT_CONFIGURED, "SMS delivery is not available yet.");
         }
     }
 

@@ -142,9 +142,10 @@ record GenerationRequest(
                 || "S".equals(sendTwitter);
     }
 
-    boolean anyDeliveryOrQueuedArchival() {
+    /** Steps this server version cannot do yet: queued work, and delivery other than mail now. */
+    boolean anyStepNotAvailableYet() {
         return "Y".equals(doArchive)
-                || !"N".equals(sendMail)
+                || "Y".equals(sendMail)
                 || !"N".equals(sendWhatsapp)
                 || !"N".equals(sendMessage)
                 || !"N".equals(sendFacebook)

@@ -43,7 +43,9 @@ class RequestLedger {
             Instant createdAt,
             Duration took,
             String archiveStatus,
-            Long documentIndex) {}
+            Long documentIndex,
+            String mailStatus,
+            String mailFailure) {}
 
     void record(Entry entry) {
         GenerationRequest request = entry.request();
@@ -52,8 +54,8 @@ class RequestLedger {
                             template_version, communication_id, outcome, status_code, description, file_path_name,
                             mail_body_path_name, docx_path_name, do_archive, send_mail, send_message, send_whatsapp,
                             send_facebook, send_twitter, channel_name, inputDataXML, created_at, duration_ms,
-                            archive_status, document_index)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            archive_status, document_index, mail_status, mail_failure)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         entry.requestId(),
                         entry.caller().cabinetId(),
@@ -79,7 +81,9 @@ class RequestLedger {
                         Timestamp.from(entry.createdAt()),
                         (int) Math.min(Integer.MAX_VALUE, entry.took().toMillis()),
                         entry.archiveStatus(),
-                        entry.documentIndex())
+                        entry.documentIndex(),
+                        entry.mailStatus(),
+                        truncate(entry.mailFailure(), 500))
                 .update();
     }
 

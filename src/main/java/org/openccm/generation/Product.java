@@ -7,6 +7,8 @@ package org.openccm.generation;
  * @param dataKind where a record's data comes from: XML, JSON or DB
  * @param docxOutput whether a Word document is produced besides the PDF
  * @param dataQuery for DB products, the SELECT that reads one record with :masterKey bound
+ * @param recipientPath where the record holds the recipient's address, e.g. SampleData.Email
+ * @param mailSubject the subject of the product's mails
  */
 public record Product(
         long id,
@@ -15,7 +17,9 @@ public record Product(
         String reportType,
         DataKind dataKind,
         boolean docxOutput,
-        String dataQuery) {
+        String dataQuery,
+        String recipientPath,
+        String mailSubject) {
 
     /** Where a product's record data comes from. */
     public enum DataKind {

@@ -20,7 +20,9 @@ public class ProductCatalog {
             rs.getString("report_type"),
             Product.DataKind.valueOf(rs.getString("data_kind")),
             rs.getBoolean("docx_output"),
-            rs.getString("data_query"));
+            rs.getString("data_query"),
+            rs.getString("recipient_path"),
+            rs.getString("mail_subject"));
     private static final RowMapper<TemplateVersion> VERSION = (rs, n) -> new TemplateVersion(
             rs.getLong("id"),
             rs.getLong("product_id"),
@@ -70,13 +72,21 @@ public class ProductCatalog {
             String reportType,
             Product.DataKind dataKind,
             boolean docxOutput,
-            String dataQuery) {
+            String dataQuery,
+            String recipientPath,
+            String mailSubject) {
         if (name == null || !name.matches("[A-Za-z0-9_.-]{1,250}")) {
             throw new InvalidProductException("A product name has 1 to 250 letters, digits, '.', '_' or '-'.");
         }
         if (reportType == null || !reportType.matches("[A-Z_]{1,32}")) {
             throw new InvalidProductException(
                     "reportType must be an upper-case word such as LETTER, CONTRACT or MAIL.");
+        }
+        if (recipientPath != null && !recipientPath.isEmpty() && !recipientPath.matches("[A-Za-z0-9_@.-]{1,250}")) {
+            throw new InvalidProductException("recipientPath is a dotted path of field names, e.g. SampleData.Email.");
+        }
+        if (mailSubject != null && mailSubject.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidProductException("mailSubject must be one line without control characters.");
         }
         if (dataKind == Product.DataKind.DB) {
             checkQuery(dataQuery);
@@ -88,8 +98,9 @@ public class ProductCatalog {
         }
         jdbc.sql("""
                         insert into product
-                            (cabinet_id, name, report_type, data_kind, docx_output, data_query, created_at)
-                        values (?, ?, ?, ?, ?, ?, ?)""")
+                            (cabinet_id, name, report_type, data_kind, docx_output, data_query, recipient_path,
+                             mail_subject, created_at)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         cabinetId,
                         name,
@@ -97,6 +108,8 @@ public class ProductCatalog {
                         dataKind.name(),
                         docxOutput,
                         dataKind == Product.DataKind.DB ? dataQuery : null,
+                        blankToNull(recipientPath),
+                        blankToNull(mailSubject),
                         Timestamp.from(clock.instant()))
                 .update();
         return find(cabinetId, name).orElseThrow();

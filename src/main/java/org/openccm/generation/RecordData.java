@@ -184,6 +184,27 @@ public final class RecordData {
         return checkedValue(node.asString(), maxValueChars, "jsonData");
     }
 
+    /**
+     * The text at a dotted path such as {@code SampleData.Email}; where a step meets a list, the
+     * first item is taken. Null when the path leads nowhere or to something that is not text.
+     */
+    public static String textAt(Map<String, Object> data, String path) {
+        Object current = data;
+        for (String step : path.split("\\.")) {
+            if (current instanceof List<?> list) {
+                current = list.isEmpty() ? null : list.get(0);
+            }
+            if (!(current instanceof Map<?, ?> map)) {
+                return null;
+            }
+            current = map.get(step);
+        }
+        if (current instanceof List<?> list) {
+            current = list.isEmpty() ? null : list.get(0);
+        }
+        return current instanceof String text && !text.isBlank() ? text.strip() : null;
+    }
+
     /** One database row as {@code {Record={column=value}}}, column names in lower case. */
     public static Map<String, Object> fromRow(ResultSet row) throws SQLException {
         ResultSetMetaData meta = row.getMetaData();

@@ -26,6 +26,7 @@ public final class GenerationResponse {
     public long documentIndex;
     public long volumeIndex;
     public long imageIndex;
+    public String mailStatus = "";
 
     public static GenerationResponse failure(
             ErrorCode code, String description, long requestId, String communicationId) {
@@ -68,7 +69,7 @@ public final class GenerationResponse {
         Map<String, Object> delivery = new LinkedHashMap<>();
         delivery.put("messageStatus", "");
         delivery.put("whatsappStatus", "");
-        delivery.put("mailStatus", "");
+        delivery.put("mailStatus", mailStatus);
         delivery.put("twitterStatus", "");
         delivery.put("facebookStatus", "");
         body.put("synchronousDelivery", delivery);
