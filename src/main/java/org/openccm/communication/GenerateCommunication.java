@@ -388,10 +388,13 @@ class GenerateCommunication {
                 throw new OmsException(
                         ErrorCode.CHANNEL_NOT_FOUND, "A send flag is S but channelName is empty or longer than 32.");
             }
-            if (!channels.exists(caller.cabinetId(), request.channelName())) {
+            Channels.Channel channel = channels.find(caller.cabinetId(), request.channelName())
+                    .orElseThrow(() -> new OmsException(
+                            ErrorCode.CHANNEL_NOT_FOUND,
+                            "No channel named '" + request.channelName() + "' in this cabinet."));
+            if ("S".equals(request.sendMail()) && !"MAIL".equals(channel.type())) {
                 throw new OmsException(
-                        ErrorCode.CHANNEL_NOT_FOUND,
-                        "No channel named '" + request.channelName() + "' in this cabinet.");
+                        ErrorCode.CHANNEL_NOT_FOUND, "Channel '" + channel.name() + "' is not a mail channel.");
             }
         }
         if (request.anyStepNotAvailableYet()) {

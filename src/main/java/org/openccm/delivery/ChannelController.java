@@ -1,0 +1,70 @@
+package org.openccm.delivery;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openccm.session.Authenticator;
+import org.openccm.session.Caller;
+import org.openccm.shared.errors.ErrorCode;
+import org.openccm.shared.errors.OmsException;
+import org.openccm.shared.web.RequestBodies;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Admin API for delivery channels (supervisors only). Secrets go in, and never come back out. */
+@RestController
+@RequestMapping(path = "/admin/channels", produces = "application/json")
+class ChannelController {
+    private final Authenticator authenticator;
+    private final RequestBodies bodies;
+    private final Channels channels;
+
+    ChannelController(Authenticator authenticator, RequestBodies bodies, Channels channels) {
+        this.authenticator = authenticator;
+        this.bodies = bodies;
+        this.channels = channels;
+    }
+
+    @GetMapping
+    List<Map<String, Object>> list(HttpServletRequest request) {
+        Caller caller = authenticator.requireSupervisor(request);
+        return channels.list(caller.cabinetId()).stream()
+                .map(ChannelController::describe)
+                .toList();
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    Map<String, Object> create(HttpServletRequest request) {
+        Caller caller = authenticator.requireSupervisor(request);
+        JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
+        Map<String, String> settings = new LinkedHashMap<>();
+        body.path("settings").properties().forEach(entry -> {
+            if (!entry.getValue().isString() && !entry.getValue().isNumber()) {
+                throw OmsException.invalidInput("Setting '" + entry.getKey() + "' must be text or a number.");
+            }
+            settings.put(entry.getKey(), entry.getValue().asString());
+        });
+        String name = RequestBodies.text(body, "name");
+        try {
+            channels.create(caller.cabinetId(), name, RequestBodies.text(body, "type"), settings);
+        } catch (IllegalArgumentException e) {
+            throw OmsException.invalidInput(e.getMessage());
+        }
+        return describe(channels.find(caller.cabinetId(), name).orElseThrow());
+    }
+
+    private static Map<String, Object> describe(Channels.Channel channel) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", channel.name());
+        view.put("type", channel.type());
+        view.put("settings", Channels.masked(channel));
+        return view;
+    }
+}
