@@ -161,7 +161,8 @@ class GenerateCommunication {
                     archival.status(),
                     archival.documentIndex(),
                     mail.status(),
-                    mail.failure()));
+                    mail.failure(),
+                    mail.recipient()));
             log.info(
                     "Request {} generated product {} v{} in {} ms",
                     requestId,
@@ -188,6 +189,7 @@ class GenerateCommunication {
                     null,
                     null,
                     null,
+                    null,
                     null));
             throw failure;
         } catch (RuntimeException unexpected) {
@@ -205,6 +207,7 @@ class GenerateCommunication {
                     null,
                     createdAt,
                     Duration.ofNanos(System.nanoTime() - started),
+                    null,
                     null,
                     null,
                     null,
@@ -257,8 +260,8 @@ class GenerateCommunication {
     }
 
     /** What the synchronous mail of one request came to; failure holds the reason. */
-    private record MailResult(String status, String failure) {
-        static final MailResult NOT_ASKED = new MailResult(null, null);
+    private record MailResult(String status, String failure, String recipient) {
+        static final MailResult NOT_ASKED = new MailResult(null, null, null);
     }
 
     /**
@@ -280,14 +283,13 @@ class GenerateCommunication {
             attachments.add(new MailMessage.Attachment(fileName(outputs.docx), DOCX, rendered.docx()));
         }
         MailDelivery.Outcome outcome;
+        String recipient = product.recipientPath() == null ? null : RecordData.textAt(data, product.recipientPath());
         try {
             if (!request.attachmentsLocation().isEmpty()) {
                 byte[] extra = store.read(caller.cabinetId(), request.attachmentsLocation());
                 attachments.add(new MailMessage.Attachment(
                         fileName(request.attachmentsLocation()), contentType(request.attachmentsLocation()), extra));
             }
-            String recipient =
-                    product.recipientPath() == null ? null : RecordData.textAt(data, product.recipientPath());
             MailMessage mail = new MailMessage(
                     recipient,
                     product.mailSubject() == null ? product.name() : product.mailSubject(),
@@ -299,7 +301,9 @@ class GenerateCommunication {
             outcome = new MailDelivery.Outcome(false, "the file in attachmentsLocation cannot be read");
         }
         response.mailStatus = outcome.delivered() ? "Success" : "Failed";
-        return outcome.delivered() ? new MailResult("DELIVERED", null) : new MailResult("FAILED", outcome.reason());
+        return outcome.delivered()
+                ? new MailResult("DELIVERED", null, recipient)
+                : new MailResult("FAILED", outcome.reason(), recipient);
     }
 
     private static final String DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";

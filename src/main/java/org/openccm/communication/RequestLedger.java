@@ -3,6 +3,7 @@ package org.openccm.communication;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.openccm.session.Caller;
 import org.openccm.shared.errors.ErrorCode;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,7 +46,8 @@ class RequestLedger {
             String archiveStatus,
             Long documentIndex,
             String mailStatus,
-            String mailFailure) {}
+            String mailFailure,
+            String mailRecipient) {}
 
     void record(Entry entry) {
         GenerationRequest request = entry.request();
@@ -54,8 +56,9 @@ class RequestLedger {
                             template_version, communication_id, outcome, status_code, description, file_path_name,
                             mail_body_path_name, docx_path_name, do_archive, send_mail, send_message, send_whatsapp,
                             send_facebook, send_twitter, channel_name, inputDataXML, created_at, duration_ms,
-                            archive_status, document_index, mail_status, mail_failure)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            archive_status, document_index, mail_status, mail_failure, mail_recipient,
+                            attachments_location)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         entry.requestId(),
                         entry.caller().cabinetId(),
@@ -83,13 +86,67 @@ class RequestLedger {
                         entry.archiveStatus(),
                         entry.documentIndex(),
                         entry.mailStatus(),
-                        truncate(entry.mailFailure(), 500))
+                        truncate(entry.mailFailure(), 500),
+                        entry.mailRecipient(),
+                        emptyToNull(request.attachmentsLocation()))
                 .update();
     }
 
     /** The channel counts only for synchronous sends (A18); otherwise it was ignored and is not kept. */
     private static String usedChannel(GenerationRequest request) {
         return request.anySynchronousSend() ? request.channelName() : null;
+    }
+
+    /** What a retry needs to know of an earlier request. */
+    record Recorded(
+            long requestId,
+            String productName,
+            String communicationId,
+            String filePathName,
+            String mailBodyPathName,
+            String docxPathName,
+            String channelName,
+            String archiveStatus,
+            String mailStatus,
+            String mailRecipient,
+            String attachmentsLocation) {}
+
+    Optional<Recorded> find(long cabinetId, long requestId) {
+        return jdbc.sql("""
+                        select request_id, product_name, communication_id, file_path_name, mail_body_path_name,
+                               docx_path_name, channel_name, archive_status, mail_status, mail_recipient,
+                               attachments_location
+                        from omsJobQueueItems where cabinet_id = ? and request_id = ? and outcome = 'GENERATED'""")
+                .params(cabinetId, requestId)
+                .query((rs, n) -> new Recorded(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        rs.getString(10),
+                        rs.getString(11)))
+                .optional();
+    }
+
+    void markArchived(long requestId, long documentIndex) {
+        jdbc.sql("update omsJobQueueItems set archive_status = 'ARCHIVED', document_index = ? where request_id = ?")
+                .params(documentIndex, requestId)
+                .update();
+    }
+
+    void markMail(long requestId, String status, String failure, String channelName) {
+        jdbc.sql("update omsJobQueueItems set mail_status = ?, mail_failure = ?, channel_name = ? where request_id = ?")
+                .params(status, truncate(failure, 500), channelName, requestId)
+                .update();
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
     }
 
     private static String truncate(String text, int max) {

@@ -24,7 +24,14 @@ public enum ErrorCode {
     DMS_TYPE_FAILED(1035, "OMS_DMSTYPE_FAILED_MSG"),
     CABINET_NOT_FOUND(-1011, "CabinetName not found"),
     CHANNEL_NOT_FOUND(1067, "Channel Details Not Found"),
-    INVALID_INPUT(541, "Invalid input parameters");
+    INVALID_INPUT(541, "Invalid input parameters"),
+    RETRY_FAILED_UNEXPECTEDLY(-1, "OMS_SYNCHRONOUS_FAILED_MSG"),
+    COMMUNICATION_FAIL(5001, "OMS_COMMUNICATION_FAIL"),
+    ARCHIVAL_FAIL(5002, "OMS_ARCHIVAL_FAIL"),
+    COMMUNICATION_SUCCESS_ARCHIVAL_FAIL(5003, "OMS_COMMUNICATION_SUCCESS_ARCHIVAL_FAIL"),
+    COMMUNICATION_FAIL_ARCHIVAL_FAIL(5004, "OMS_COMMUNICATION_FAIL_ARCHIVAL_FAIL"),
+    RETRY_CHANNEL_NOT_FOUND(5005, "ChannelName not found"),
+    NOTHING_TO_RETRY(5006, "Data not Found for retry");
 
     private final int code;
     private final String guideMessage;

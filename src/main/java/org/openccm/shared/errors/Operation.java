@@ -7,6 +7,7 @@ public enum Operation {
     PROCESS_USING_DB,
     PROCESS_USING_XML,
     PROCESS_USING_JSON,
+    RETRY,
     ADMIN;
 
     /** Which operation a request path belongs to. */
@@ -29,6 +30,9 @@ public enum Operation {
         if (path.endsWith("/processUsingJSON")) {
             return PROCESS_USING_JSON;
         }
+        if (path.endsWith("/OMSCommunicationService/retry")) {
+            return RETRY;
+        }
         return ADMIN;
     }
 
@@ -38,6 +42,9 @@ public enum Operation {
 
     /** The code an operation answers for a fault nobody foresaw. */
     public ErrorCode unexpectedFailureCode() {
+        if (this == RETRY) {
+            return ErrorCode.RETRY_FAILED_UNEXPECTEDLY;
+        }
         return isGeneration() ? ErrorCode.GENERATION_FAILED : ErrorCode.CONNECT_FAILED;
     }
 }

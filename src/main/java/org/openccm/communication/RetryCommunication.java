@@ -1,0 +1,176 @@
+package org.openccm.communication;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.openccm.archive.ArchiveRequest;
+import org.openccm.archive.ArchivedDocument;
+import org.openccm.archive.DocumentArchive;
+import org.openccm.communication.RequestLedger.Recorded;
+import org.openccm.delivery.Channels;
+import org.openccm.delivery.MailDelivery;
+import org.openccm.delivery.MailMessage;
+import org.openccm.generation.Product;
+import org.openccm.generation.ProductCatalog;
+import org.openccm.session.Caller;
+import org.openccm.shared.errors.ErrorCode;
+import org.openccm.shared.errors.OmsException;
+import org.openccm.storage.OutputStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Retry of one request (contract 4.4, single mode): archives again what failed to archive and
+ * delivers again what failed to deliver, from the files the request stored. Steps that succeeded
+ * are left alone, so a retry never sends a mail twice.
+ */
+@Service
+class RetryCommunication {
+    private static final Logger log = LoggerFactory.getLogger(RetryCommunication.class);
+    private static final String DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+    private final RequestLedger ledger;
+    private final OutputStore store;
+    private final DocumentArchive archive;
+    private final MailDelivery mailDelivery;
+    private final Channels channels;
+    private final ProductCatalog products;
+
+    RetryCommunication(
+            RequestLedger ledger,
+            OutputStore store,
+            DocumentArchive archive,
+            MailDelivery mailDelivery,
+            Channels channels,
+            ProductCatalog products) {
+        this.ledger = ledger;
+        this.store = store;
+        this.archive = archive;
+        this.mailDelivery = mailDelivery;
+        this.channels = channels;
+        this.products = products;
+    }
+
+    /** The result of a retry: the contract's code and its "Communication : …, Archival : …" text. */
+    record Result(ErrorCode code, String description) {}
+
+    Result retry(Caller caller, long requestId, String channelName) {
+        Recorded recorded = ledger.find(caller.cabinetId(), requestId)
+                .orElseThrow(() -> new OmsException(
+                        ErrorCode.NOTHING_TO_RETRY, "No generated request " + requestId + " in this cabinet."));
+        boolean archiveFailed = "FAILED".equals(recorded.archiveStatus());
+        boolean mailFailed = "FAILED".equals(recorded.mailStatus());
+        if (!archiveFailed && !mailFailed) {
+            throw new OmsException(ErrorCode.NOTHING_TO_RETRY, "Request " + requestId + " has no failed step.");
+        }
+        String channel = channelName.isEmpty() ? recorded.channelName() : channelName;
+        if (mailFailed && !isMailChannel(caller, channel)) {
+            throw new OmsException(
+                    ErrorCode.RETRY_CHANNEL_NOT_FOUND, "The mail retry needs channelName to name a mail channel.");
+        }
+
+        Boolean archived = archiveFailed ? archiveAgain(caller, recorded) : null;
+        Boolean mailed = mailFailed ? mailAgain(caller, recorded, channel) : null;
+
+        log.info("Retry of request {}: archival {}, mail {}", requestId, archived, mailed);
+        return new Result(
+                code(mailed, archived), "Communication : " + word(mailed) + " , Archival : " + word(archived));
+    }
+
+    private boolean isMailChannel(Caller caller, String channel) {
+        return channel != null
+                && !channel.isEmpty()
+                && channels.find(caller.cabinetId(), channel)
+                        .map(found -> "MAIL".equals(found.type()))
+                        .orElse(false);
+    }
+
+    private boolean archiveAgain(Caller caller, Recorded recorded) {
+        try {
+            byte[] pdf = store.read(caller.cabinetId(), recorded.filePathName());
+            ArchivedDocument document = archive.archive(new ArchiveRequest(
+                    caller.cabinetId(),
+                    fileName(recorded.filePathName()),
+                    "application/pdf",
+                    pdf,
+                    recorded.requestId(),
+                    recorded.productName(),
+                    null,
+                    recorded.communicationId()));
+            ledger.markArchived(recorded.requestId(), document.documentIndex());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            log.warn(
+                    "Retry could not archive request {}: {}",
+                    recorded.requestId(),
+                    e.getClass().getSimpleName());
+            return false;
+        }
+    }
+
+    private boolean mailAgain(Caller caller, Recorded recorded, String channel) {
+        MailDelivery.Outcome outcome;
+        try {
+            List<MailMessage.Attachment> attachments = new ArrayList<>();
+            String pdf = recorded.filePathName();
+            attachments.add(
+                    new MailMessage.Attachment(fileName(pdf), "application/pdf", store.read(caller.cabinetId(), pdf)));
+            if (recorded.docxPathName() != null) {
+                attachments.add(new MailMessage.Attachment(
+                        fileName(recorded.docxPathName()),
+                        DOCX,
+                        store.read(caller.cabinetId(), recorded.docxPathName())));
+            }
+            if (recorded.attachmentsLocation() != null) {
+                attachments.add(new MailMessage.Attachment(
+                        fileName(recorded.attachmentsLocation()),
+                        "application/octet-stream",
+                        store.read(caller.cabinetId(), recorded.attachmentsLocation())));
+            }
+            String body = recorded.mailBodyPathName() == null
+                    ? "<html><body><p>Please find your document attached.</p></body></html>"
+                    : new String(store.read(caller.cabinetId(), recorded.mailBodyPathName()), StandardCharsets.UTF_8);
+            String subject = products.find(caller.cabinetId(), recorded.productName())
+                    .map(Product::mailSubject)
+                    .filter(text -> text != null)
+                    .orElse(recorded.productName());
+            outcome = mailDelivery.deliver(
+                    caller.cabinetId(),
+                    channel,
+                    new MailMessage(
+                            recorded.mailRecipient(), subject, body, attachments, recorded.requestId() + ".mail"));
+        } catch (IOException e) {
+            outcome = new MailDelivery.Outcome(false, "a stored file of the request cannot be read");
+        }
+        ledger.markMail(recorded.requestId(), outcome.delivered() ? "DELIVERED" : "FAILED", outcome.reason(), channel);
+        return outcome.delivered();
+    }
+
+    /** The contract's codes: 5001 mail failed, 5002 archival failed, 5003 mail ok but archival failed, 5004 both. */
+    private static ErrorCode code(Boolean mailed, Boolean archived) {
+        boolean mailBad = Boolean.FALSE.equals(mailed);
+        boolean archiveBad = Boolean.FALSE.equals(archived);
+        if (mailBad && archiveBad) {
+            return ErrorCode.COMMUNICATION_FAIL_ARCHIVAL_FAIL;
+        }
+        if (archiveBad) {
+            return Boolean.TRUE.equals(mailed)
+                    ? ErrorCode.COMMUNICATION_SUCCESS_ARCHIVAL_FAIL
+                    : ErrorCode.ARCHIVAL_FAIL;
+        }
+        return mailBad ? ErrorCode.COMMUNICATION_FAIL : ErrorCode.SUCCESS;
+    }
+
+    private static String word(Boolean outcome) {
+        if (outcome == null) {
+            return "Not required";
+        }
+        return outcome ? "Success" : "Failed";
+    }
+
+    private static String fileName(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+}
