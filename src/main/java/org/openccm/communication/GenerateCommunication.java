@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -68,6 +69,8 @@ class GenerateCommunication {
     private final Semaphore renderSlots;
     private final DocumentArchive archive;
     private final MailDelivery mailDelivery;
+    private final WorkQueue queue;
+    private final TransactionTemplate transactions;
 
     GenerateCommunication(
             ProductCatalog products,
@@ -80,7 +83,11 @@ class GenerateCommunication {
             LimitsProperties limits,
             DocumentArchive archive,
             MailDelivery mailDelivery,
+            WorkQueue queue,
+            TransactionTemplate transactions,
             Clock clock) {
+        this.queue = queue;
+        this.transactions = transactions;
         this.archive = archive;
         this.mailDelivery = mailDelivery;
         this.products = products;
@@ -138,14 +145,18 @@ class GenerateCommunication {
             GenerationResponse response = storeOutputs(request, requestId, rendered, outputs);
             response.latestBaselinedVersion = isLatestBaselined(product, version) ? "Y" : "N";
             response.transactionId = product.isNumberedDocument() ? Long.toString(requestId) : "0";
-            Archival archival = "S".equals(request.doArchive())
-                    ? archiveNow(caller, request, requestId, product, rendered, response)
-                    : Archival.NOT_ASKED;
-            MailResult mail = "S".equals(request.sendMail())
-                    ? mailNow(caller, request, requestId, product, data, rendered, outputs, response)
-                    : MailResult.NOT_ASKED;
+            Archival archival = switch (request.doArchive()) {
+                case "S" -> archiveNow(caller, request, requestId, product, rendered, response);
+                case "Y" -> Archival.QUEUED;
+                default -> Archival.NOT_ASKED;
+            };
+            MailResult mail = switch (request.sendMail()) {
+                case "S" -> mailNow(caller, request, requestId, product, data, rendered, outputs, response);
+                case "Y" -> new MailResult("QUEUED", null, recipient(product, data));
+                default -> MailResult.NOT_ASKED;
+            };
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            ledger.record(new RequestLedger.Entry(
+            RequestLedger.Entry entry = new RequestLedger.Entry(
                     requestId,
                     caller,
                     request,
@@ -162,7 +173,8 @@ class GenerateCommunication {
                     archival.documentIndex(),
                     mail.status(),
                     mail.failure(),
-                    mail.recipient()));
+                    mail.recipient());
+            recordWithQueuedWork(entry, caller, request);
             log.info(
                     "Request {} generated product {} v{} in {} ms",
                     requestId,
@@ -219,6 +231,27 @@ class GenerateCommunication {
     /** What the synchronous archival of one request came to. */
     private record Archival(String status, Long documentIndex) {
         static final Archival NOT_ASKED = new Archival(null, null);
+        static final Archival QUEUED = new Archival("QUEUED", null);
+    }
+
+    /**
+     * The ledger row and the queued work items go in one transaction: once the request is
+     * answered, its queued archival and delivery survive a crash of this instance.
+     */
+    private void recordWithQueuedWork(RequestLedger.Entry entry, Caller caller, GenerationRequest request) {
+        transactions.executeWithoutResult(status -> {
+            ledger.record(entry);
+            if ("Y".equals(request.doArchive())) {
+                queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.ARCHIVE, null);
+            }
+            if ("Y".equals(request.sendMail())) {
+                queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.MAIL, request.channelName());
+            }
+        });
+    }
+
+    private static String recipient(Product product, Map<String, Object> data) {
+        return product.recipientPath() == null ? null : RecordData.textAt(data, product.recipientPath());
     }
 
     /**
@@ -283,7 +316,7 @@ class GenerateCommunication {
             attachments.add(new MailMessage.Attachment(fileName(outputs.docx), DOCX, rendered.docx()));
         }
         MailDelivery.Outcome outcome;
-        String recipient = product.recipientPath() == null ? null : RecordData.textAt(data, product.recipientPath());
+        String recipient = recipient(product, data);
         try {
             if (!request.attachmentsLocation().isEmpty()) {
                 byte[] extra = store.read(caller.cabinetId(), request.attachmentsLocation());
@@ -379,7 +412,7 @@ class GenerateCommunication {
      * Archival and delivery arrive with a later release. Until then a request that asks for them
      * is refused before anything is generated, so that nothing is half done.
      */
-    // TODO(CCM-3): queued archival and delivery (flags Y) and SMS/WhatsApp/social channels; until then 1028.
+    // TODO(CCM-3): SMS, WhatsApp, Facebook and Twitter delivery; until then their flags other than N get 1028.
     private void checkStepsAvailable(Caller caller, GenerationRequest request, Product product) {
         if ("S".equals(request.doArchive())
                 && ("N".equals(request.skipEditing()) || "N".equals(request.skipApproval()))) {
@@ -387,16 +420,16 @@ class GenerateCommunication {
                     ErrorCode.SYNCHRONOUS_FAILED,
                     "doArchive S needs a final document, but skipEditing or skipApproval is N.");
         }
-        if (request.anySynchronousSend()) {
+        if (request.anySynchronousSend() || "Y".equals(request.sendMail())) {
             if (request.channelName().isEmpty() || request.channelName().length() > 32) {
                 throw new OmsException(
-                        ErrorCode.CHANNEL_NOT_FOUND, "A send flag is S but channelName is empty or longer than 32.");
+                        ErrorCode.CHANNEL_NOT_FOUND, "Delivery needs channelName, but it is empty or longer than 32.");
             }
             Channels.Channel channel = channels.find(caller.cabinetId(), request.channelName())
                     .orElseThrow(() -> new OmsException(
                             ErrorCode.CHANNEL_NOT_FOUND,
                             "No channel named '" + request.channelName() + "' in this cabinet."));
-            if ("S".equals(request.sendMail()) && !"MAIL".equals(channel.type())) {
+            if (!"N".equals(request.sendMail()) && !"MAIL".equals(channel.type())) {
                 throw new OmsException(
                         ErrorCode.CHANNEL_NOT_FOUND, "Channel '" + channel.name() + "' is not a mail channel.");
             }
@@ -404,11 +437,10 @@ class GenerateCommunication {
         if (request.anyStepNotAvailableYet()) {
             throw new OmsException(
                     ErrorCode.ONDEMAND_NOT_CONFIGURED,
-                    "Queued archival and delivery (flags Y) and SMS, WhatsApp, Facebook and Twitter delivery are not"
-                            + " available yet in this server version; use doArchive N or S, sendMail N or S and"
-                            + " the other send flags N.");
+                    "SMS, WhatsApp, Facebook and Twitter delivery (sendMessage, sendWhatsapp, sendFacebook,"
+                            + " sendTwitter) are not available yet in this server version; send those flags as N.");
         }
-        if ("S".equals(request.sendMail()) && "SMS".equals(product.reportType())) {
+        if (!"N".equals(request.sendMail()) && "SMS".equals(product.reportType())) {
             throw new OmsException(ErrorCode.ONDEMAND_NOT_CONFIGURED, "SMS delivery is not available yet.");
         }
     }

@@ -94,7 +94,7 @@ class RequestLedger {
 
     /** The channel counts only for synchronous sends (A18); otherwise it was ignored and is not kept. */
     private static String usedChannel(GenerationRequest request) {
-        return request.anySynchronousSend() ? request.channelName() : null;
+        return request.anySynchronousSend() || "Y".equals(request.sendMail()) ? request.channelName() : null;
     }
 
     /** What a retry needs to know of an earlier request. */

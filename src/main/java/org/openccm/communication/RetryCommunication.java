@@ -71,8 +71,9 @@ class RetryCommunication {
                     ErrorCode.RETRY_CHANNEL_NOT_FOUND, "The mail retry needs channelName to name a mail channel.");
         }
 
-        Boolean archived = archiveFailed ? archiveAgain(caller, recorded) : null;
-        Boolean mailed = mailFailed ? mailAgain(caller, recorded, channel) : null;
+        Boolean archived = archiveFailed ? archiveStep(caller.cabinetId(), recorded) : null;
+        Boolean mailed =
+                mailFailed ? mailStep(caller.cabinetId(), recorded, channel).delivered() : null;
 
         log.info("Retry of request {}: archival {}, mail {}", requestId, archived, mailed);
         return new Result(
@@ -87,11 +88,21 @@ class RetryCommunication {
                         .orElse(false);
     }
 
-    private boolean archiveAgain(Caller caller, Recorded recorded) {
+    /**
+     * Archives a generated request's document, unless it is already archived (a worker may have
+     * died after archiving but before it could say so): then the existing entry counts.
+     */
+    boolean archiveStep(long cabinetId, Recorded recorded) {
+        List<ArchivedDocument> existing = archive.search(
+                cabinetId, new DocumentArchive.Criteria(recorded.requestId(), null, null, null, null, null), 1);
+        if (!existing.isEmpty()) {
+            ledger.markArchived(recorded.requestId(), existing.get(0).documentIndex());
+            return true;
+        }
         try {
-            byte[] pdf = store.read(caller.cabinetId(), recorded.filePathName());
+            byte[] pdf = store.read(cabinetId, recorded.filePathName());
             ArchivedDocument document = archive.archive(new ArchiveRequest(
-                    caller.cabinetId(),
+                    cabinetId,
                     fileName(recorded.filePathName()),
                     "application/pdf",
                     pdf,
@@ -110,34 +121,35 @@ class RetryCommunication {
         }
     }
 
-    private boolean mailAgain(Caller caller, Recorded recorded, String channel) {
+    /** Delivers a generated request's mail, unless the ledger already has it delivered. */
+    MailDelivery.Outcome mailStep(long cabinetId, Recorded recorded, String channel) {
+        if ("DELIVERED".equals(recorded.mailStatus())) {
+            return new MailDelivery.Outcome(true, "");
+        }
         MailDelivery.Outcome outcome;
         try {
             List<MailMessage.Attachment> attachments = new ArrayList<>();
             String pdf = recorded.filePathName();
-            attachments.add(
-                    new MailMessage.Attachment(fileName(pdf), "application/pdf", store.read(caller.cabinetId(), pdf)));
+            attachments.add(new MailMessage.Attachment(fileName(pdf), "application/pdf", store.read(cabinetId, pdf)));
             if (recorded.docxPathName() != null) {
                 attachments.add(new MailMessage.Attachment(
-                        fileName(recorded.docxPathName()),
-                        DOCX,
-                        store.read(caller.cabinetId(), recorded.docxPathName())));
+                        fileName(recorded.docxPathName()), DOCX, store.read(cabinetId, recorded.docxPathName())));
             }
             if (recorded.attachmentsLocation() != null) {
                 attachments.add(new MailMessage.Attachment(
                         fileName(recorded.attachmentsLocation()),
                         "application/octet-stream",
-                        store.read(caller.cabinetId(), recorded.attachmentsLocation())));
+                        store.read(cabinetId, recorded.attachmentsLocation())));
             }
             String body = recorded.mailBodyPathName() == null
                     ? "<html><body><p>Please find your document attached.</p></body></html>"
-                    : new String(store.read(caller.cabinetId(), recorded.mailBodyPathName()), StandardCharsets.UTF_8);
-            String subject = products.find(caller.cabinetId(), recorded.productName())
+                    : new String(store.read(cabinetId, recorded.mailBodyPathName()), StandardCharsets.UTF_8);
+            String subject = products.find(cabinetId, recorded.productName())
                     .map(Product::mailSubject)
                     .filter(text -> text != null)
                     .orElse(recorded.productName());
             outcome = mailDelivery.deliver(
-                    caller.cabinetId(),
+                    cabinetId,
                     channel,
                     new MailMessage(
                             recorded.mailRecipient(), subject, body, attachments, recorded.requestId() + ".mail"));
@@ -145,7 +157,7 @@ class RetryCommunication {
             outcome = new MailDelivery.Outcome(false, "a stored file of the request cannot be read");
         }
         ledger.markMail(recorded.requestId(), outcome.delivered() ? "DELIVERED" : "FAILED", outcome.reason(), channel);
-        return outcome.delivered();
+        return outcome;
     }
 
     /** The contract's codes: 5001 mail failed, 5002 archival failed, 5003 mail ok but archival failed, 5004 both. */

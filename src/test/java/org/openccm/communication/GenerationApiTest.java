@@ -59,15 +59,35 @@ class GenerationApiTest extends ApiTestBase {
     }
 
     @Test
-    void guideXmlSampleAsksForDeliveryAndIsToldItIsNotAvailableYet() {
+    void guideXmlSampleMailsNowAndQueuesTheArchival() {
         String session = operatorSession();
-        long before = queueRows();
 
         Answer answer = post(XML, auth(session), json(sample("process-xml.json")));
 
-        assertThat(answer.httpStatus()).isEqualTo(200);
+        assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
+        assertThat(answer.body().get("synchronousDelivery").get("mailStatus").asString())
+                .isEqualTo("Success");
+        assertThat(answer.text("archivalDescription")).isEmpty();
+        long requestId = Long.parseLong(answer.text("requestId"));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> "ARCHIVED"
+                        .equals(jdbc.sql("select archive_status from omsJobQueueItems where request_id = ?")
+                                .param(requestId)
+                                .query(String.class)
+                                .single()));
+    }
+
+    @Test
+    void textAndSocialDeliveryAreNotAvailableYet() {
+        String session = operatorSession();
+        long before = queueRows();
+        ObjectNode body = withoutDeliveryOrArchival(sample("process-xml.json"));
+        body.put("sendMessage", "S");
+
+        Answer answer = post(XML, auth(session), json(body));
+
         assertThat(answer.body().get("status").asInt()).isEqualTo(1028);
-        assertThat(answer.body().get("mainCode").asInt()).isEqualTo(1028);
         assertThat(answer.text("description"))
                 .startsWith("OMS_ONDEMAND_GEN_MSG")
                 .contains("not available yet");

@@ -55,6 +55,9 @@ public abstract class ApiTestBase {
         registry.add("oms.bootstrap.cabinet", () -> CABINET);
         registry.add("oms.bootstrap.username", () -> "oms");
         registry.add("oms.bootstrap.password", () -> "11sp1");
+        registry.add("oms.queue.poll-interval", () -> "200ms");
+        registry.add("oms.queue.first-retry-delay", () -> "500ms");
+        registry.add("oms.queue.max-attempts", () -> "3");
         TestDatabase.register(registry);
     }
 

@@ -1,0 +1,77 @@
+package org.openccm.communication;
+
+import java.util.List;
+import java.util.Optional;
+import org.openccm.communication.RequestLedger.Recorded;
+import org.openccm.communication.WorkQueue.Claimed;
+import org.openccm.delivery.MailDelivery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The queue worker of this instance: claims due archival and mail items and does them with the
+ * same steps as Retry. A step that fails is tried again later with exponential backoff; an item
+ * whose worker died is taken over when its lease runs out. Each step first checks whether it was
+ * already done, so a taken-over item is not done twice.
+ */
+@Component
+@ConditionalOnProperty(name = "oms.queue.enabled", havingValue = "true", matchIfMissing = true)
+class ProcessQueuedWork {
+    private static final Logger log = LoggerFactory.getLogger(ProcessQueuedWork.class);
+    private final WorkQueue queue;
+    private final RequestLedger ledger;
+    private final RetryCommunication steps;
+
+    ProcessQueuedWork(WorkQueue queue, RequestLedger ledger, RetryCommunication steps) {
+        this.queue = queue;
+        this.ledger = ledger;
+        this.steps = steps;
+    }
+
+    @Scheduled(fixedDelayString = "${oms.queue.poll-interval:1s}", initialDelayString = "${oms.queue.poll-interval:1s}")
+    void processDueItems() {
+        List<Claimed> claimed = queue.claim();
+        for (Claimed item : claimed) {
+            MDC.put("requestId", Long.toString(item.requestId()));
+            try {
+                process(item);
+            } catch (RuntimeException e) {
+                log.warn(
+                        "Queued {} of request {} failed on attempt {} ({}); tried again later",
+                        item.kind(),
+                        item.requestId(),
+                        item.attempts(),
+                        e.getClass().getSimpleName());
+                queue.markAttemptFailed(item, "unexpected " + e.getClass().getSimpleName());
+            } finally {
+                MDC.remove("requestId");
+            }
+        }
+    }
+
+    private void process(Claimed item) {
+        Optional<Recorded> recorded = ledger.find(item.cabinetId(), item.requestId());
+        if (recorded.isEmpty()) {
+            queue.markAttemptFailed(item, "the request is not in the ledger");
+            return;
+        }
+        if (WorkQueue.ARCHIVE.equals(item.kind())) {
+            if (steps.archiveStep(item.cabinetId(), recorded.get())) {
+                queue.markDone(item.id());
+            } else {
+                queue.markAttemptFailed(item, "archival failed");
+            }
+            return;
+        }
+        MailDelivery.Outcome outcome = steps.mailStep(item.cabinetId(), recorded.get(), item.channelName());
+        if (outcome.delivered()) {
+            queue.markDone(item.id());
+        } else {
+            queue.markAttemptFailed(item, outcome.reason());
+        }
+    }
+}
