@@ -187,5 +187,14 @@ class QueuedDeliveryTest extends ApiTestBase {
                 json(Map.of("requestId", Long.toString(request), "channelName", up)));
         assertThat(retried.status()).isEqualTo("0");
         assertThat(receivedFor(request)).isEqualTo(1);
+        Answer status = get("/admin/requests?requestId=" + request, auth(operator));
+        assertThat(status.body().get(0).get("mailStatus").asString()).isEqualTo("DELIVERED");
+        assertThat(status.body().get(0).get("archiveStatus").asString()).isEqualTo("ARCHIVED");
+        assertThat(get("/admin/requests?status=FAILED&productName=" + product, auth(operator))
+                        .body()
+                        .size())
+                .isZero();
+        assertThat(get("/admin/requests?status=bogus", auth(operator)).httpStatus())
+                .isEqualTo(400);
     }
 }
