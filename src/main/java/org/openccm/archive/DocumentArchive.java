@@ -48,12 +48,14 @@ public class DocumentArchive {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final StorageProperties storage;
+    private final ArchiveProperties properties;
     private final Map<Long, ArchiveStore> stores = new ConcurrentHashMap<>();
 
-    public DocumentArchive(JdbcClient jdbc, Clock clock, StorageProperties storage) {
+    public DocumentArchive(JdbcClient jdbc, Clock clock, StorageProperties storage, ArchiveProperties properties) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.storage = storage;
+        this.properties = properties;
     }
 
     /** Search criteria; null fields do not restrict. */
@@ -141,23 +143,33 @@ public class DocumentArchive {
         }
     }
 
-    /** The volume new documents go to; the local default volume is created on first use. */
+    /**
+     * The volume new documents go to: the configured S3 bucket, or else the local default volume.
+     * A volume row is created on first use.
+     */
     private long currentVolume() {
+        ArchiveProperties.S3 s3 = properties.s3();
+        return s3.isConfigured()
+                ? volume("s3-" + s3.bucket(), "S3", "s3://" + s3.bucket() + "/" + s3.prefix())
+                : volume(DEFAULT_VOLUME, "LOCAL", "archive");
+    }
+
+    private long volume(String name, String backend, String location) {
         Optional<Long> existing = jdbc.sql("select id from archive_volume where name = ?")
-                .param(DEFAULT_VOLUME)
+                .param(name)
                 .query(Long.class)
                 .optional();
         if (existing.isPresent()) {
             return existing.get();
         }
         try {
-            jdbc.sql("insert into archive_volume (name, backend, location, created_at) values (?, 'LOCAL', ?, ?)")
-                    .params(DEFAULT_VOLUME, "archive", Timestamp.from(clock.instant()))
+            jdbc.sql("insert into archive_volume (name, backend, location, created_at) values (?, ?, ?, ?)")
+                    .params(name, backend, location, Timestamp.from(clock.instant()))
                     .update();
         } catch (DuplicateKeyException raced) {
             // another instance created it first
         }
-        return currentVolume();
+        return volume(name, backend, location);
     }
 
     private ArchiveStore store(long volume) {
@@ -166,9 +178,8 @@ public class DocumentArchive {
                     .param(id)
                     .query()
                     .singleRow();
-            if (!"LOCAL".equals(row.get("backend"))) {
-                throw new IllegalStateException("Volume " + id + " uses backend " + row.get("backend")
-                        + ", which this server version cannot open");
+            if ("S3".equals(row.get("backend"))) {
+                return openS3(id, row.get("location").toString());
             }
             try {
                 return new LocalArchiveStore(
@@ -177,6 +188,16 @@ public class DocumentArchive {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** An S3 volume opens with this instance's S3 settings, which must name the volume's bucket. */
+    private ArchiveStore openS3(long volume, String location) {
+        ArchiveProperties.S3 s3 = properties.s3();
+        if (!location.equals("s3://" + s3.bucket() + "/" + s3.prefix())) {
+            throw new IllegalStateException("Volume " + volume + " lives at " + location
+                    + ", but this instance is configured for bucket " + s3.bucket());
+        }
+        return new S3ArchiveStore(s3);
     }
 
     private static String key(ArchivedDocument document) {
