@@ -9,6 +9,6 @@ warmup=${2:-5}
 threads=${3:-1,2,4,8}
 mvn -q -B -DskipTests -Dspotless.check.skip=true test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-exec java -Xmx1g -Dbench.seconds="$seconds" -Dbench.warmup="$warmup" -Dbench.threads="$threads" \
+exec java -Xmx1g -Dbench.seconds="$seconds" -Dbench.warmup="$warmup" -Dbench.threads="$threads" -Dbench.mails="${BENCH_MAILS:-500}" \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   org.openccm.bench.GenerationBenchmark

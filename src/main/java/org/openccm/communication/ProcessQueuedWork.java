@@ -1,7 +1,14 @@
 package org.openccm.communication;
 
+import jakarta.annotation.PreDestroy;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.openccm.communication.RequestLedger.Recorded;
 import org.openccm.communication.WorkQueue.Claimed;
 import org.openccm.delivery.MailDelivery;
@@ -26,30 +33,70 @@ class ProcessQueuedWork {
     private final RequestLedger ledger;
     private final RetryCommunication steps;
 
-    ProcessQueuedWork(WorkQueue queue, RequestLedger ledger, RetryCommunication steps) {
+    private final ExecutorService workers;
+    private final int batchSize;
+
+    ProcessQueuedWork(WorkQueue queue, RequestLedger ledger, RetryCommunication steps, QueueProperties properties) {
         this.queue = queue;
         this.ledger = ledger;
         this.steps = steps;
+        this.batchSize = properties.batchSize();
+        this.workers = Executors.newFixedThreadPool(properties.workers(), runnable -> {
+            Thread thread = new Thread(runnable, "queue-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        workers.shutdown();
+        workers.awaitTermination(30, TimeUnit.SECONDS);
     }
 
     @Scheduled(fixedDelayString = "${oms.queue.poll-interval:1s}", initialDelayString = "${oms.queue.poll-interval:1s}")
     void processDueItems() {
-        List<Claimed> claimed = queue.claim();
+        List<Claimed> claimed;
+        do {
+            claimed = queue.claim();
+            processBatch(claimed);
+        } while (claimed.size() == batchSize && !workers.isShutdown());
+    }
+
+    /** Runs one claimed batch on the worker threads and waits for all of it. */
+    private void processBatch(List<Claimed> claimed) {
+        List<Future<?>> running = new ArrayList<>();
         for (Claimed item : claimed) {
-            MDC.put("requestId", Long.toString(item.requestId()));
+            running.add(workers.submit(() -> processOne(item)));
+        }
+        for (Future<?> item : running) {
             try {
-                process(item);
-            } catch (RuntimeException e) {
+                item.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
                 log.warn(
-                        "Queued {} of request {} failed on attempt {} ({}); tried again later",
-                        item.kind(),
-                        item.requestId(),
-                        item.attempts(),
-                        e.getClass().getSimpleName());
-                queue.markAttemptFailed(item, "unexpected " + e.getClass().getSimpleName());
-            } finally {
-                MDC.remove("requestId");
+                        "A queue worker ended abnormally: {}",
+                        e.getCause().getClass().getSimpleName());
             }
+        }
+    }
+
+    private void processOne(Claimed item) {
+        MDC.put("requestId", Long.toString(item.requestId()));
+        try {
+            process(item);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Queued {} of request {} failed on attempt {} ({}); tried again later",
+                    item.kind(),
+                    item.requestId(),
+                    item.attempts(),
+                    e.getClass().getSimpleName());
+            queue.markAttemptFailed(item, "unexpected " + e.getClass().getSimpleName());
+        } finally {
+            MDC.remove("requestId");
         }
     }
 

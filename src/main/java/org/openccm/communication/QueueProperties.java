@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled whether this instance runs queue workers
  * @param pollInterval how often an idle worker looks for due work
- * @param batchSize items one worker claims at a time
+ * @param workers items of one claimed batch processed at once
+ * @param batchSize items claimed at a time
  * @param lease how long a claimed item stays with its worker; then another worker may take it
  * @param firstRetryDelay wait before the second attempt; it doubles with every further attempt
  * @param maxAttempts attempts before an item is left FAILED for the Retry API
@@ -18,7 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 record QueueProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("1s") Duration pollInterval,
-        @DefaultValue("10") int batchSize,
+        @DefaultValue("4") int workers,
+        @DefaultValue("16") int batchSize,
         @DefaultValue("2m") Duration lease,
         @DefaultValue("30s") Duration firstRetryDelay,
         @DefaultValue("6") int maxAttempts) {}

@@ -1,5 +1,7 @@
 package org.openccm.bench;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -9,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +30,7 @@ import org.openccm.generation.TemplateVersion;
 import org.openccm.session.Directory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Measures the PDF_MAIL sample letter (a) rendered in-process (XML parse, template, layout to PDF)
@@ -85,6 +89,8 @@ public final class GenerationBenchmark {
                 "--oms.bootstrap.username=bench",
                 "--oms.bootstrap.password=" + password,
                 "--logging.level.org.openccm=WARN",
+                "--oms.queue.poll-interval=20ms",
+                "--oms.queue.batch-size=50",
                 "--logging.level.root=WARN");
         try {
             int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
@@ -133,8 +139,78 @@ public final class GenerationBenchmark {
                 results.add(measure("HTTP processUsingXML", threads, overHttp, warmup, seconds));
             }
             print(results);
+            int mails = Integer.getInteger("bench.mails", 500);
+            if (mails > 0) {
+                measureQueuedMail(context, http, port, sessionId, mails);
+            }
         } finally {
             context.close();
+        }
+    }
+
+    /**
+     * Queued mail delivery: generates the letters with sendMail Y while the queue is held back,
+     * releases all items at once and times the workers until an SMTP server (GreenMail, on
+     * 127.0.0.1) has received every mail with its PDF attached.
+     */
+    private static void measureQueuedMail(
+            ConfigurableApplicationContext context, HttpClient http, int port, String sessionId, int mails)
+            throws Exception {
+        JdbcClient jdbc = context.getBean(JdbcClient.class);
+        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try {
+            String channel = "{\"name\":\"BENCH_SMTP\",\"type\":\"MAIL\",\"settings\":{\"transport\":\"SMTP\","
+                    + "\"host\":\"127.0.0.1\",\"port\":\"" + smtp.getSmtp().getPort() + "\",\"security\":\"NONE\","
+                    + "\"fallbackRecipient\":\"reader@example.com\"}}";
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/channels"))
+                            .header("cabinetName", "omsCabinetName")
+                            .header("sessionId", sessionId)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(channel))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String body = "{\"doArchive\":\"N\",\"fileName\":\"MAILBENCH\",\"filePath\":\"mailbench\","
+                    + "\"productName\":\"PDF_MAIL\",\"sendMail\":\"Y\",\"skipApproval\":\"Y\",\"skipEditing\":\"Y\","
+                    + "\"xmlData\":\"" + XML + "\",\"channelName\":\"BENCH_SMTP\"}";
+            Timestamp later = Timestamp.from(java.time.Instant.now().plusSeconds(3600));
+            jdbc.sql("update work_item set next_attempt_at = ? where state = 'PENDING'")
+                    .param(later)
+                    .update();
+            for (int i = 0; i < mails; i++) {
+                http.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + port + "/OMSCommunicationService/processUsingXML"))
+                                .header("cabinetName", "omsCabinetName")
+                                .header("sessionId", sessionId)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                jdbc.sql("update work_item set next_attempt_at = ? where state = 'PENDING'")
+                        .param(later)
+                        .update();
+            }
+            System.gc();
+            resetPeakHeap();
+            int deliveredEarly = smtp.getReceivedMessages().length;
+            long started = System.nanoTime();
+            jdbc.sql("update work_item set next_attempt_at = ? where state = 'PENDING'")
+                    .param(Timestamp.from(java.time.Instant.now()))
+                    .update();
+            long deadline = started + 600_000_000_000L;
+            while (smtp.getReceivedMessages().length < mails && System.nanoTime() < deadline) {
+                smtp.waitForIncomingEmail(1000, mails);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            int received = smtp.getReceivedMessages().length - deliveredEarly;
+            System.out.printf(
+                    "%nQueued mail over SMTP (PDF attached, one worker): %d of %d mails in %.1f s = %.1f mails/s,"
+                            + " peak heap %.1f MB%n",
+                    received, mails - deliveredEarly, seconds, received / seconds, peakHeap() / 1024.0 / 1024.0);
+        } finally {
+            smtp.stop();
         }
     }
 
