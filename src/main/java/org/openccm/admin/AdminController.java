@@ -62,7 +62,8 @@ class AdminController {
                     "true".equals(RequestBodies.text(body, "docxOutput")),
                     RequestBodies.text(body, "dataQuery"),
                     RequestBodies.text(body, "recipientPath"),
-                    RequestBodies.text(body, "mailSubject"));
+                    RequestBodies.text(body, "mailSubject"),
+                    RequestBodies.text(body, "phonePath"));
             return describe(product);
         } catch (InvalidProductException e) {
             throw OmsException.invalidInput(e.getMessage());
@@ -85,7 +86,10 @@ class AdminController {
         JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
         try {
             return describe(catalog.addVersion(
-                    product, RequestBodies.text(body, "template"), RequestBodies.text(body, "mailTemplate")));
+                    product,
+                    RequestBodies.text(body, "template"),
+                    RequestBodies.text(body, "mailTemplate"),
+                    RequestBodies.text(body, "messageTemplate")));
         } catch (InvalidProductException e) {
             throw OmsException.invalidInput(e.getMessage());
         }
@@ -130,6 +134,7 @@ class AdminController {
         view.put("dataQuery", product.dataQuery());
         view.put("recipientPath", product.recipientPath());
         view.put("mailSubject", product.mailSubject());
+        view.put("phonePath", product.phonePath());
         return view;
     }
 

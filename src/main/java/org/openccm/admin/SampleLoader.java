@@ -66,14 +66,19 @@ class SampleLoader {
                 spec.path("docxOutput").asBoolean(false),
                 optional(spec, "dataQuery"),
                 optional(spec, "recipientPath"),
-                optional(spec, "mailSubject"));
+                optional(spec, "mailSubject"),
+                optional(spec, "phonePath"));
         for (JsonNode version : spec.get("versions")) {
             String document =
                     read(definition.createRelative(version.get("template").asString()));
             String mailBody = version.hasNonNull("mailTemplate")
                     ? read(definition.createRelative(version.get("mailTemplate").asString()))
                     : null;
-            TemplateVersion added = catalog.addVersion(product, document, mailBody);
+            String messageText = version.hasNonNull("messageTemplate")
+                    ? read(definition.createRelative(
+                            version.get("messageTemplate").asString()))
+                    : null;
+            TemplateVersion added = catalog.addVersion(product, document, mailBody, messageText);
             if (version.path("baselined").asBoolean(false)) {
                 catalog.baseline(product, added.version());
             }

@@ -20,8 +20,11 @@ import org.openccm.archive.ArchivedDocument;
 import org.openccm.archive.DocumentArchive;
 import org.openccm.communication.GenerationRequest.Source;
 import org.openccm.delivery.Channels;
+import org.openccm.delivery.DeliveryOutcome;
 import org.openccm.delivery.MailDelivery;
 import org.openccm.delivery.MailMessage;
+import org.openccm.delivery.TextMessage;
+import org.openccm.delivery.TextMessageDelivery;
 import org.openccm.generation.DocumentGenerator;
 import org.openccm.generation.DocumentGenerator.GenerationFailedException;
 import org.openccm.generation.DocumentGenerator.RenderedDocument;
@@ -70,6 +73,7 @@ class GenerateCommunication {
     private final DocumentArchive archive;
     private final MailDelivery mailDelivery;
     private final WorkQueue queue;
+    private final TextMessageDelivery textDelivery;
     private final TransactionTemplate transactions;
 
     GenerateCommunication(
@@ -84,9 +88,11 @@ class GenerateCommunication {
             DocumentArchive archive,
             MailDelivery mailDelivery,
             WorkQueue queue,
+            TextMessageDelivery textDelivery,
             TransactionTemplate transactions,
             Clock clock) {
         this.queue = queue;
+        this.textDelivery = textDelivery;
         this.transactions = transactions;
         this.archive = archive;
         this.mailDelivery = mailDelivery;
@@ -114,13 +120,20 @@ class GenerateCommunication {
 
         Product product = requireProduct(caller, request);
         MDC.put("product", product.name());
-        checkStepsAvailable(caller, request, product);
+        Routing routing = checkStepsAvailable(caller, request, product);
         TemplateVersion version = chooseVersion(product, request.reportVersion());
+        if ((!"N".equals(request.sendMessage()) || !"N".equals(request.sendWhatsapp()))
+                && version.messageText() == null) {
+            throw new OmsException(
+                    ErrorCode.ONDEMAND_NOT_CONFIGURED,
+                    "Version " + version.version() + " of product '" + product.name() + "' has no message template for"
+                            + " SMS or WhatsApp.");
+        }
         Map<String, Object> data = suppliedData != null ? suppliedData : readDatabaseRecord(product, request.data());
 
         acquireRenderSlot();
         try {
-            return generateDocument(caller, request, product, version, data, onRequestId);
+            return generateDocument(caller, request, product, version, data, routing, onRequestId);
         } finally {
             renderSlots.release();
         }
@@ -132,6 +145,7 @@ class GenerateCommunication {
             Product product,
             TemplateVersion version,
             Map<String, Object> data,
+            Routing routing,
             LongConsumer onRequestId) {
         long started = System.nanoTime();
         Instant createdAt = clock.instant();
@@ -151,10 +165,18 @@ class GenerateCommunication {
                 default -> Archival.NOT_ASKED;
             };
             MailResult mail = switch (request.sendMail()) {
-                case "S" -> mailNow(caller, request, requestId, product, data, rendered, outputs, response);
+                case "S" ->
+                    mailNow(caller, request, routing.mail(), requestId, product, data, rendered, outputs, response);
                 case "Y" -> new MailResult("QUEUED", null, recipient(product, data));
                 default -> MailResult.NOT_ASKED;
             };
+            String phone = product.phonePath() == null ? null : RecordData.textAt(data, product.phonePath());
+            TextResult sms =
+                    textNow(caller, request.sendMessage(), routing.message(), phone, rendered, requestId, "sms");
+            TextResult whatsapp =
+                    textNow(caller, request.sendWhatsapp(), routing.whatsapp(), phone, rendered, requestId, "whatsapp");
+            response.messageStatus = sms.answer();
+            response.whatsappStatus = whatsapp.answer();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             RequestLedger.Entry entry = new RequestLedger.Entry(
                     requestId,
@@ -174,7 +196,20 @@ class GenerateCommunication {
                     mail.status(),
                     mail.failure(),
                     mail.recipient());
-            recordWithQueuedWork(entry, caller, request);
+            recordWithQueuedWork(
+                    entry,
+                    new RequestLedger.Texts(
+                            outputs.text,
+                            phone,
+                            sms.status(),
+                            sms.failure(),
+                            routing.message(),
+                            whatsapp.status(),
+                            whatsapp.failure(),
+                            routing.whatsapp()),
+                    caller,
+                    request,
+                    routing);
             log.info(
                     "Request {} generated product {} v{} in {} ms",
                     requestId,
@@ -238,14 +273,26 @@ class GenerateCommunication {
      * The ledger row and the queued work items go in one transaction: once the request is
      * answered, its queued archival and delivery survive a crash of this instance.
      */
-    private void recordWithQueuedWork(RequestLedger.Entry entry, Caller caller, GenerationRequest request) {
+    private void recordWithQueuedWork(
+            RequestLedger.Entry entry,
+            RequestLedger.Texts texts,
+            Caller caller,
+            GenerationRequest request,
+            Routing routing) {
         transactions.executeWithoutResult(status -> {
             ledger.record(entry);
+            ledger.recordTexts(entry.requestId(), texts);
+            if ("Y".equals(request.sendMessage())) {
+                queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.MESSAGE, routing.message());
+            }
+            if ("Y".equals(request.sendWhatsapp())) {
+                queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.WHATSAPP, routing.whatsapp());
+            }
             if ("Y".equals(request.doArchive())) {
                 queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.ARCHIVE, null);
             }
             if ("Y".equals(request.sendMail())) {
-                queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.MAIL, request.channelName());
+                queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.MAIL, routing.mail());
             }
         });
     }
@@ -304,6 +351,7 @@ class GenerateCommunication {
     private MailResult mailNow(
             Caller caller,
             GenerationRequest request,
+            String channel,
             long requestId,
             Product product,
             Map<String, Object> data,
@@ -315,7 +363,7 @@ class GenerateCommunication {
         if (rendered.docx() != null) {
             attachments.add(new MailMessage.Attachment(fileName(outputs.docx), DOCX, rendered.docx()));
         }
-        MailDelivery.Outcome outcome;
+        DeliveryOutcome outcome;
         String recipient = recipient(product, data);
         try {
             if (!request.attachmentsLocation().isEmpty()) {
@@ -329,9 +377,9 @@ class GenerateCommunication {
                     rendered.mailBodyHtml() == null ? DEFAULT_MAIL_BODY : rendered.mailBodyHtml(),
                     attachments,
                     requestId + ".mail");
-            outcome = mailDelivery.deliver(caller.cabinetId(), request.channelName(), mail);
+            outcome = mailDelivery.deliver(caller.cabinetId(), channel, mail);
         } catch (IOException e) {
-            outcome = new MailDelivery.Outcome(false, "the file in attachmentsLocation cannot be read");
+            outcome = new DeliveryOutcome(false, "the file in attachmentsLocation cannot be read");
         }
         response.mailStatus = outcome.delivered() ? "Success" : "Failed";
         return outcome.delivered()
@@ -363,6 +411,33 @@ class GenerateCommunication {
             return "text/plain";
         }
         return "application/octet-stream";
+    }
+
+    /** What one text medium (SMS or WhatsApp) came to; answer is the response's status word. */
+    private record TextResult(String status, String failure, String answer) {
+        static final TextResult NOT_ASKED = new TextResult(null, null, "");
+    }
+
+    /** Sends the rendered text now (flag S), marks it queued (Y), or does nothing (N). */
+    private TextResult textNow(
+            Caller caller,
+            String flag,
+            String channel,
+            String phone,
+            RenderedDocument rendered,
+            long requestId,
+            String medium) {
+        if ("Y".equals(flag)) {
+            return new TextResult("QUEUED", null, "");
+        }
+        if (!"S".equals(flag)) {
+            return TextResult.NOT_ASKED;
+        }
+        DeliveryOutcome outcome = textDelivery.deliver(
+                caller.cabinetId(), channel, new TextMessage(phone, rendered.messageText(), requestId + "." + medium));
+        return outcome.delivered()
+                ? new TextResult("DELIVERED", null, "Success")
+                : new TextResult("FAILED", outcome.reason(), "Failed");
     }
 
     /** Rendering is CPU-bound; past the configured number at once, callers wait a little, then hear "busy". */
@@ -413,36 +488,73 @@ class GenerateCommunication {
      * is refused before anything is generated, so that nothing is half done.
      */
     // TODO(CCM-3): SMS, WhatsApp, Facebook and Twitter delivery; until then their flags other than N get 1028.
-    private void checkStepsAvailable(Caller caller, GenerationRequest request, Product product) {
+    private Routing checkStepsAvailable(Caller caller, GenerationRequest request, Product product) {
         if ("S".equals(request.doArchive())
                 && ("N".equals(request.skipEditing()) || "N".equals(request.skipApproval()))) {
             throw new OmsException(
                     ErrorCode.SYNCHRONOUS_FAILED,
                     "doArchive S needs a final document, but skipEditing or skipApproval is N.");
         }
-        if (request.anySynchronousSend() || "Y".equals(request.sendMail())) {
-            if (request.channelName().isEmpty() || request.channelName().length() > 32) {
-                throw new OmsException(
-                        ErrorCode.CHANNEL_NOT_FOUND, "Delivery needs channelName, but it is empty or longer than 32.");
-            }
-            Channels.Channel channel = channels.find(caller.cabinetId(), request.channelName())
-                    .orElseThrow(() -> new OmsException(
-                            ErrorCode.CHANNEL_NOT_FOUND,
-                            "No channel named '" + request.channelName() + "' in this cabinet."));
-            if (!"N".equals(request.sendMail()) && !"MAIL".equals(channel.type())) {
-                throw new OmsException(
-                        ErrorCode.CHANNEL_NOT_FOUND, "Channel '" + channel.name() + "' is not a mail channel.");
-            }
-        }
+        Routing routing = route(caller, request);
         if (request.anyStepNotAvailableYet()) {
             throw new OmsException(
                     ErrorCode.ONDEMAND_NOT_CONFIGURED,
-                    "SMS, WhatsApp, Facebook and Twitter delivery (sendMessage, sendWhatsapp, sendFacebook,"
-                            + " sendTwitter) are not available yet in this server version; send those flags as N.");
+                    "Facebook and Twitter delivery (sendFacebook, sendTwitter) are not available yet in this server"
+                            + " version; send those flags as N.");
         }
         if (!"N".equals(request.sendMail()) && "SMS".equals(product.reportType())) {
-            throw new OmsException(ErrorCode.ONDEMAND_NOT_CONFIGURED, "SMS delivery is not available yet.");
+            throw new OmsException(
+                    ErrorCode.ONDEMAND_NOT_CONFIGURED, "SMS products deliver with sendMessage, not sendMail.");
         }
+        return routing;
+    }
+
+    /** The channel each requested medium goes through. */
+    record Routing(String mail, String message, String whatsapp) {}
+
+    /**
+     * Picks a channel for each medium whose flag is S or Y (A18). With one medium, channelName
+     * must name a channel of its type; with several, channelName serves the medium of its type and
+     * each other medium takes the cabinet's first channel of its type. No suitable channel: 1067.
+     */
+    private Routing route(Caller caller, GenerationRequest request) {
+        int media = (request.sendMail().equals("N") ? 0 : 1)
+                + (request.sendMessage().equals("N") ? 0 : 1)
+                + (request.sendWhatsapp().equals("N") ? 0 : 1);
+        if (media == 0) {
+            return new Routing(null, null, null);
+        }
+        if (request.channelName().isEmpty() || request.channelName().length() > 32) {
+            throw new OmsException(
+                    ErrorCode.CHANNEL_NOT_FOUND, "Delivery needs channelName, but it is empty or longer than 32.");
+        }
+        Channels.Channel named = channels.find(caller.cabinetId(), request.channelName())
+                .orElseThrow(() -> new OmsException(
+                        ErrorCode.CHANNEL_NOT_FOUND,
+                        "No channel named '" + request.channelName() + "' in this cabinet."));
+        return new Routing(
+                channelFor(caller, request.sendMail(), "MAIL", named, media),
+                channelFor(caller, request.sendMessage(), "SMS", named, media),
+                channelFor(caller, request.sendWhatsapp(), "WHATSAPP", named, media));
+    }
+
+    private String channelFor(Caller caller, String flag, String type, Channels.Channel named, int media) {
+        if ("N".equals(flag)) {
+            return null;
+        }
+        if (type.equals(named.type())) {
+            return named.name();
+        }
+        if (media == 1) {
+            throw new OmsException(
+                    ErrorCode.CHANNEL_NOT_FOUND, "Channel '" + named.name() + "' is not a " + type + " channel.");
+        }
+        return channels.list(caller.cabinetId()).stream()
+                .filter(channel -> type.equals(channel.type()))
+                .map(Channels.Channel::name)
+                .findFirst()
+                .orElseThrow(() ->
+                        new OmsException(ErrorCode.CHANNEL_NOT_FOUND, "This cabinet has no " + type + " channel."));
     }
 
     private TemplateVersion chooseVersion(Product product, Integer requested) {
@@ -504,6 +616,7 @@ class GenerateCommunication {
         String pdf;
         String html;
         String docx;
+        String text;
 
         Outputs(long cabinetId) {
             this.cabinetId = cabinetId;
@@ -536,6 +649,11 @@ class GenerateCommunication {
             outputs.pdf = outputs.write(StoragePaths.join(request.filePath(), baseName + ".pdf"), rendered.pdf());
             if (mailBody != null) {
                 outputs.html = outputs.write(StoragePaths.join(request.filePath(), baseName + ".html"), mailBody);
+            }
+            if (rendered.messageText() != null) {
+                outputs.text = outputs.write(
+                        StoragePaths.join(request.filePath(), baseName + ".txt"),
+                        rendered.messageText().getBytes(StandardCharsets.UTF_8));
             }
             if (rendered.docx() != null) {
                 outputs.docx =

@@ -144,10 +144,7 @@ record GenerationRequest(
 
     /** Steps this server version cannot do yet: queued work, and delivery other than mail now. */
     boolean anyStepNotAvailableYet() {
-        return !"N".equals(sendWhatsapp)
-                || !"N".equals(sendMessage)
-                || !"N".equals(sendFacebook)
-                || !"N".equals(sendTwitter);
+        return !"N".equals(sendFacebook) || !"N".equals(sendTwitter);
     }
 
     @Override

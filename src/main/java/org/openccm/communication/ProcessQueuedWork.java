@@ -11,7 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.openccm.communication.RequestLedger.Recorded;
 import org.openccm.communication.WorkQueue.Claimed;
-import org.openccm.delivery.MailDelivery;
+import org.openccm.delivery.DeliveryOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -114,7 +114,11 @@ class ProcessQueuedWork {
             }
             return;
         }
-        MailDelivery.Outcome outcome = steps.mailStep(item.cabinetId(), recorded.get(), item.channelName());
+        DeliveryOutcome outcome = switch (item.kind()) {
+            case WorkQueue.MESSAGE -> steps.textStep(item.cabinetId(), recorded.get(), "message", item.channelName());
+            case WorkQueue.WHATSAPP -> steps.textStep(item.cabinetId(), recorded.get(), "whatsapp", item.channelName());
+            default -> steps.mailStep(item.cabinetId(), recorded.get(), item.channelName());
+        };
         if (outcome.delivered()) {
             queue.markDone(item.id());
         } else {

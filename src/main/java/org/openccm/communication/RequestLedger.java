@@ -97,6 +97,48 @@ class RequestLedger {
         return request.anySynchronousSend() || "Y".equals(request.sendMail()) ? request.channelName() : null;
     }
 
+    /** The text (SMS and WhatsApp) side of a request. */
+    record Texts(
+            String messagePathName,
+            String phone,
+            String messageStatus,
+            String messageFailure,
+            String messageChannel,
+            String whatsappStatus,
+            String whatsappFailure,
+            String whatsappChannel) {}
+
+    void recordTexts(long requestId, Texts texts) {
+        if (texts.messageStatus() == null && texts.whatsappStatus() == null && texts.messagePathName() == null) {
+            return;
+        }
+        jdbc.sql("""
+                        update omsJobQueueItems set message_path_name = ?, phone_recipient = ?, message_status = ?,
+                            message_failure = ?, message_channel = ?, whatsapp_status = ?, whatsapp_failure = ?,
+                            whatsapp_channel = ?
+                        where request_id = ?""")
+                .params(
+                        texts.messagePathName(),
+                        texts.phone(),
+                        texts.messageStatus(),
+                        truncate(texts.messageFailure(), 500),
+                        texts.messageChannel(),
+                        texts.whatsappStatus(),
+                        truncate(texts.whatsappFailure(), 500),
+                        texts.whatsappChannel(),
+                        requestId)
+                .update();
+    }
+
+    /** Records the outcome of a text medium ("message" or "whatsapp") after a retry or a queued attempt. */
+    void markText(long requestId, String medium, String status, String failure, String channel) {
+        String prefix = "message".equals(medium) ? "message" : "whatsapp";
+        jdbc.sql("update omsJobQueueItems set " + prefix + "_status = ?, " + prefix + "_failure = ?, " + prefix
+                        + "_channel = ? where request_id = ?")
+                .params(status, truncate(failure, 500), channel, requestId)
+                .update();
+    }
+
     /** What a retry needs to know of an earlier request. */
     record Recorded(
             long requestId,
@@ -109,13 +151,20 @@ class RequestLedger {
             String archiveStatus,
             String mailStatus,
             String mailRecipient,
-            String attachmentsLocation) {}
+            String attachmentsLocation,
+            String messagePathName,
+            String phone,
+            String messageStatus,
+            String messageChannel,
+            String whatsappStatus,
+            String whatsappChannel) {}
 
     Optional<Recorded> find(long cabinetId, long requestId) {
         return jdbc.sql("""
                         select request_id, product_name, communication_id, file_path_name, mail_body_path_name,
                                docx_path_name, channel_name, archive_status, mail_status, mail_recipient,
-                               attachments_location
+                               attachments_location, message_path_name, phone_recipient, message_status,
+                               message_channel, whatsapp_status, whatsapp_channel
                         from omsJobQueueItems where cabinet_id = ? and request_id = ? and outcome = 'GENERATED'""")
                 .params(cabinetId, requestId)
                 .query((rs, n) -> new Recorded(
@@ -129,7 +178,13 @@ class RequestLedger {
                         rs.getString(8),
                         rs.getString(9),
                         rs.getString(10),
-                        rs.getString(11)))
+                        rs.getString(11),
+                        rs.getString(12),
+                        rs.getString(13),
+                        rs.getString(14),
+                        rs.getString(15),
+                        rs.getString(16),
+                        rs.getString(17)))
                 .optional();
     }
 

@@ -9,8 +9,11 @@ import org.openccm.archive.ArchivedDocument;
 import org.openccm.archive.DocumentArchive;
 import org.openccm.communication.RequestLedger.Recorded;
 import org.openccm.delivery.Channels;
+import org.openccm.delivery.DeliveryOutcome;
 import org.openccm.delivery.MailDelivery;
 import org.openccm.delivery.MailMessage;
+import org.openccm.delivery.TextMessage;
+import org.openccm.delivery.TextMessageDelivery;
 import org.openccm.generation.Product;
 import org.openccm.generation.ProductCatalog;
 import org.openccm.session.Caller;
@@ -37,6 +40,7 @@ class RetryCommunication {
     private final MailDelivery mailDelivery;
     private final Channels channels;
     private final ProductCatalog products;
+    private final TextMessageDelivery textDelivery;
 
     RetryCommunication(
             RequestLedger ledger,
@@ -44,7 +48,9 @@ class RetryCommunication {
             DocumentArchive archive,
             MailDelivery mailDelivery,
             Channels channels,
-            ProductCatalog products) {
+            ProductCatalog products,
+            TextMessageDelivery textDelivery) {
+        this.textDelivery = textDelivery;
         this.ledger = ledger;
         this.store = store;
         this.archive = archive;
@@ -62,7 +68,9 @@ class RetryCommunication {
                         ErrorCode.NOTHING_TO_RETRY, "No generated request " + requestId + " in this cabinet."));
         boolean archiveFailed = "FAILED".equals(recorded.archiveStatus());
         boolean mailFailed = "FAILED".equals(recorded.mailStatus());
-        if (!archiveFailed && !mailFailed) {
+        boolean messageFailed = "FAILED".equals(recorded.messageStatus());
+        boolean whatsappFailed = "FAILED".equals(recorded.whatsappStatus());
+        if (!archiveFailed && !mailFailed && !messageFailed && !whatsappFailed) {
             throw new OmsException(ErrorCode.NOTHING_TO_RETRY, "Request " + requestId + " has no failed step.");
         }
         String channel = channelName.isEmpty() ? recorded.channelName() : channelName;
@@ -74,6 +82,18 @@ class RetryCommunication {
         Boolean archived = archiveFailed ? archiveStep(caller.cabinetId(), recorded) : null;
         Boolean mailed =
                 mailFailed ? mailStep(caller.cabinetId(), recorded, channel).delivered() : null;
+        if (messageFailed) {
+            mailed = both(
+                    mailed,
+                    textStep(caller.cabinetId(), recorded, "message", recorded.messageChannel())
+                            .delivered());
+        }
+        if (whatsappFailed) {
+            mailed = both(
+                    mailed,
+                    textStep(caller.cabinetId(), recorded, "whatsapp", recorded.whatsappChannel())
+                            .delivered());
+        }
 
         log.info("Retry of request {}: archival {}, mail {}", requestId, archived, mailed);
         return new Result(
@@ -122,11 +142,11 @@ class RetryCommunication {
     }
 
     /** Delivers a generated request's mail, unless the ledger already has it delivered. */
-    MailDelivery.Outcome mailStep(long cabinetId, Recorded recorded, String channel) {
+    DeliveryOutcome mailStep(long cabinetId, Recorded recorded, String channel) {
         if ("DELIVERED".equals(recorded.mailStatus())) {
-            return new MailDelivery.Outcome(true, "");
+            return new DeliveryOutcome(true, "");
         }
-        MailDelivery.Outcome outcome;
+        DeliveryOutcome outcome;
         try {
             List<MailMessage.Attachment> attachments = new ArrayList<>();
             String pdf = recorded.filePathName();
@@ -154,9 +174,32 @@ class RetryCommunication {
                     new MailMessage(
                             recorded.mailRecipient(), subject, body, attachments, recorded.requestId() + ".mail"));
         } catch (IOException e) {
-            outcome = new MailDelivery.Outcome(false, "a stored file of the request cannot be read");
+            outcome = new DeliveryOutcome(false, "a stored file of the request cannot be read");
         }
         ledger.markMail(recorded.requestId(), outcome.delivered() ? "DELIVERED" : "FAILED", outcome.reason(), channel);
+        return outcome;
+    }
+
+    private static Boolean both(Boolean earlier, boolean now) {
+        return earlier == null ? now : earlier && now;
+    }
+
+    /** Sends a request's SMS ("message") or WhatsApp text again from its stored .txt output. */
+    DeliveryOutcome textStep(long cabinetId, Recorded recorded, String medium, String channel) {
+        String status = "message".equals(medium) ? recorded.messageStatus() : recorded.whatsappStatus();
+        if ("DELIVERED".equals(status)) {
+            return DeliveryOutcome.success();
+        }
+        DeliveryOutcome outcome;
+        try {
+            String text = new String(store.read(cabinetId, recorded.messagePathName()), StandardCharsets.UTF_8);
+            outcome = textDelivery.deliver(
+                    cabinetId, channel, new TextMessage(recorded.phone(), text, recorded.requestId() + "." + medium));
+        } catch (IOException | RuntimeException e) {
+            outcome = DeliveryOutcome.failure("the stored text of the request cannot be read");
+        }
+        ledger.markText(
+                recorded.requestId(), medium, outcome.delivered() ? "DELIVERED" : "FAILED", outcome.reason(), channel);
         return outcome;
     }
 

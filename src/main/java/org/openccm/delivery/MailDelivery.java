@@ -45,27 +45,16 @@ public class MailDelivery {
         this.clock = clock;
     }
 
-    /** The outcome of one attempt; the reason is safe to show and to log. */
-    public record Outcome(boolean delivered, String reason) {
-        static Outcome success() {
-            return new Outcome(true, "");
-        }
-
-        static Outcome failure(String reason) {
-            return new Outcome(false, reason);
-        }
-    }
-
     /** Delivers the mail; never throws for delivery problems, it reports them. */
-    public Outcome deliver(long cabinetId, String channelName, MailMessage mail) {
+    public DeliveryOutcome deliver(long cabinetId, String channelName, MailMessage mail) {
         Channel channel = channels.find(cabinetId, channelName).orElse(null);
         if (channel == null || !"MAIL".equals(channel.type())) {
-            return Outcome.failure("channel " + channelName + " is not a mail channel");
+            return DeliveryOutcome.failure("channel " + channelName + " is not a mail channel");
         }
         String recipient =
                 mail.recipient() != null ? mail.recipient() : channel.settings().get("fallbackRecipient");
         if (recipient == null || recipient.isBlank()) {
-            return Outcome.failure("no recipient address in the data and no fallback on the channel");
+            return DeliveryOutcome.failure("no recipient address in the data and no fallback on the channel");
         }
         try {
             Session session = session(channel);
@@ -76,16 +65,16 @@ public class MailDelivery {
                 writeToOutbox(cabinetId, channel, mail, message);
             }
             log.info("Mail {} delivered over channel {}", mail.idempotencyKey(), channel.name());
-            return Outcome.success();
+            return DeliveryOutcome.success();
         } catch (AddressException e) {
-            return Outcome.failure("the recipient address is not valid");
+            return DeliveryOutcome.failure("the recipient address is not valid");
         } catch (MessagingException | IOException e) {
             log.warn(
                     "Mail {} over channel {} failed: {}",
                     mail.idempotencyKey(),
                     channel.name(),
                     e.getClass().getSimpleName());
-            return Outcome.failure("the mail server did not accept the message ("
+            return DeliveryOutcome.failure("the mail server did not accept the message ("
                     + e.getClass().getSimpleName() + ")");
         }
     }

@@ -1,6 +1,8 @@
 package org.openccm.generation;
 
 import com.openhtmltopdf.util.XRRuntimeException;
+import freemarker.core.PlainTextOutputFormat;
+import freemarker.core.XHTMLOutputFormat;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,16 +19,18 @@ import org.springframework.stereotype.Service;
 @Service
 public class DocumentGenerator {
     private final TemplateEngine templates;
+    private final TemplateEngine texts;
     private final PdfRenderer pdfRenderer;
     private final DocxRenderer docxRenderer = new DocxRenderer();
 
     public DocumentGenerator(LimitsProperties limits) {
-        this.templates = new TemplateEngine(limits.maxDocumentChars());
+        this.templates = new TemplateEngine(limits.maxDocumentChars(), XHTMLOutputFormat.INSTANCE);
+        this.texts = new TemplateEngine(limits.maxDocumentChars(), PlainTextOutputFormat.INSTANCE);
         this.pdfRenderer = new PdfRenderer(new FontLibrary(limits.maxConcurrentGenerations()));
     }
 
     /** The outputs of one generation. docx and mailBodyHtml may be null. */
-    public record RenderedDocument(byte[] pdf, byte[] docx, String mailBodyHtml) {}
+    public record RenderedDocument(byte[] pdf, byte[] docx, String mailBodyHtml, String messageText) {}
 
     /** Thrown when a document cannot be produced; the message is safe and useful for the caller. */
     public static class GenerationFailedException extends RuntimeException {
@@ -52,7 +56,11 @@ public class DocumentGenerator {
             String mailBody = version.mailBodyHtml() == null
                     ? null
                     : templates.render("mail:" + version.id(), version.mailBodyHtml(), model);
-            return new RenderedDocument(pdf, docx, mailBody);
+            String messageText = version.messageText() == null
+                    ? null
+                    : texts.render("text:" + version.id(), version.messageText(), model)
+                            .strip();
+            return new RenderedDocument(pdf, docx, mailBody, messageText);
         } catch (TemplateFailure e) {
             throw new GenerationFailedException("Template " + label + " failed for this data: " + e.getMessage(), e);
         } catch (IOException | XRRuntimeException e) {
@@ -82,7 +90,15 @@ public class DocumentGenerator {
     }
 
     /** Checks that uploaded templates compile, so that a broken version is refused at upload. */
-    void checkTemplates(String documentHtml, String mailBodyHtml) {
+    void checkTemplates(String documentHtml, String mailBodyHtml, String messageText) {
+        if (messageText != null && !messageText.isBlank()) {
+            checkNoDataEvaluation(messageText);
+            try {
+                texts.validate("upload-text", messageText);
+            } catch (TemplateFailure e) {
+                throw new ProductCatalog.InvalidProductException(e.getMessage());
+            }
+        }
         checkNoDataEvaluation(documentHtml);
         if (mailBodyHtml != null) {
             checkNoDataEvaluation(mailBodyHtml);

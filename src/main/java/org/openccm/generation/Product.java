@@ -9,6 +9,7 @@ package org.openccm.generation;
  * @param dataQuery for DB products, the SELECT that reads one record with :masterKey bound
  * @param recipientPath where the record holds the recipient's address, e.g. SampleData.Email
  * @param mailSubject the subject of the product's mails
+ * @param phonePath where the record holds the recipient's phone number for SMS and WhatsApp
  */
 public record Product(
         long id,
@@ -19,7 +20,8 @@ public record Product(
         boolean docxOutput,
         String dataQuery,
         String recipientPath,
-        String mailSubject) {
+        String mailSubject,
+        String phonePath) {
 
     /** Where a product's record data comes from. */
     public enum DataKind {

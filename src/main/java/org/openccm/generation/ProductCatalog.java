@@ -22,13 +22,15 @@ public class ProductCatalog {
             rs.getBoolean("docx_output"),
             rs.getString("data_query"),
             rs.getString("recipient_path"),
-            rs.getString("mail_subject"));
+            rs.getString("mail_subject"),
+            rs.getString("phone_path"));
     private static final RowMapper<TemplateVersion> VERSION = (rs, n) -> new TemplateVersion(
             rs.getLong("id"),
             rs.getLong("product_id"),
             rs.getInt("version"),
             rs.getString("document_html"),
             rs.getString("mail_body_html"),
+            rs.getString("message_text"),
             rs.getTimestamp("baselined_at") == null
                     ? null
                     : rs.getTimestamp("baselined_at").toInstant());
@@ -74,13 +76,17 @@ public class ProductCatalog {
             boolean docxOutput,
             String dataQuery,
             String recipientPath,
-            String mailSubject) {
+            String mailSubject,
+            String phonePath) {
         if (name == null || !name.matches("[A-Za-z0-9_.-]{1,250}")) {
             throw new InvalidProductException("A product name has 1 to 250 letters, digits, '.', '_' or '-'.");
         }
         if (reportType == null || !reportType.matches("[A-Z_]{1,32}")) {
             throw new InvalidProductException(
                     "reportType must be an upper-case word such as LETTER, CONTRACT or MAIL.");
+        }
+        if (phonePath != null && !phonePath.isEmpty() && !phonePath.matches("[A-Za-z0-9_@.-]{1,250}")) {
+            throw new InvalidProductException("phonePath is a dotted path of field names, e.g. Customer.Mobile.");
         }
         if (recipientPath != null && !recipientPath.isEmpty() && !recipientPath.matches("[A-Za-z0-9_@.-]{1,250}")) {
             throw new InvalidProductException("recipientPath is a dotted path of field names, e.g. SampleData.Email.");
@@ -99,8 +105,8 @@ public class ProductCatalog {
         jdbc.sql("""
                         insert into product
                             (cabinet_id, name, report_type, data_kind, docx_output, data_query, recipient_path,
-                             mail_subject, created_at)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                             mail_subject, phone_path, created_at)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         cabinetId,
                         name,
@@ -110,6 +116,7 @@ public class ProductCatalog {
                         dataKind == Product.DataKind.DB ? dataQuery : null,
                         blankToNull(recipientPath),
                         blankToNull(mailSubject),
+                        blankToNull(phonePath),
                         Timestamp.from(clock.instant()))
                 .update();
         return find(cabinetId, name).orElseThrow();
@@ -134,11 +141,11 @@ public class ProductCatalog {
 
     /** Adds the next version of a product's templates after checking they compile. */
     @Transactional
-    public TemplateVersion addVersion(Product product, String documentHtml, String mailBodyHtml) {
+    public TemplateVersion addVersion(Product product, String documentHtml, String mailBodyHtml, String messageText) {
         if (documentHtml == null || documentHtml.isBlank()) {
             throw new InvalidProductException("A version needs a document template.");
         }
-        generator.checkTemplates(documentHtml, mailBodyHtml);
+        generator.checkTemplates(documentHtml, mailBodyHtml, messageText);
         int next = jdbc.sql("select coalesce(max(version), 0) + 1 from template_version where product_id = ?")
                 .param(product.id())
                 .query(Integer.class)
@@ -147,9 +154,16 @@ public class ProductCatalog {
             throw new InvalidProductException("A product has at most 999 versions.");
         }
         jdbc.sql("""
-                        insert into template_version (product_id, version, document_html, mail_body_html, created_at)
-                        values (?, ?, ?, ?, ?)""")
-                .params(product.id(), next, documentHtml, blankToNull(mailBodyHtml), Timestamp.from(clock.instant()))
+                        insert into template_version (product_id, version, document_html, mail_body_html, message_text,
+                                                      created_at)
+                        values (?, ?, ?, ?, ?, ?)""")
+                .params(
+                        product.id(),
+                        next,
+                        documentHtml,
+                        blankToNull(mailBodyHtml),
+                        blankToNull(messageText),
+                        Timestamp.from(clock.instant()))
                 .update();
         return findVersion(product, next).orElseThrow();
     }

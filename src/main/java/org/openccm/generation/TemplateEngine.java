@@ -1,7 +1,7 @@
 package org.openccm.generation;
 
+import freemarker.core.OutputFormat;
 import freemarker.core.TemplateClassResolver;
-import freemarker.core.XHTMLOutputFormat;
 import freemarker.template.Configuration;
 import freemarker.template.SimpleObjectWrapper;
 import freemarker.template.Template;
@@ -41,7 +41,7 @@ final class TemplateEngine {
     private final int maxOutputChars;
 
     /** @param maxOutputChars largest output one rendering may produce; past it the rendering fails */
-    TemplateEngine(int maxOutputChars) {
+    TemplateEngine(int maxOutputChars, OutputFormat outputFormat) {
         this.maxOutputChars = maxOutputChars;
         configuration = new Configuration(Configuration.VERSION_2_3_34);
         configuration.setObjectWrapper(new SimpleObjectWrapper(Configuration.VERSION_2_3_34));
@@ -49,7 +49,7 @@ final class TemplateEngine {
         configuration.setAPIBuiltinEnabled(false);
         configuration.setTemplateLoader(null);
         configuration.setLocalizedLookup(false);
-        configuration.setOutputFormat(XHTMLOutputFormat.INSTANCE);
+        configuration.setOutputFormat(outputFormat);
         configuration.setAutoEscapingPolicy(Configuration.ENABLE_IF_DEFAULT_AUTO_ESCAPING_POLICY);
         configuration.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
         configuration.setLogTemplateExceptions(false);

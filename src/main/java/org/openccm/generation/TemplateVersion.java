@@ -7,7 +7,13 @@ import java.time.Instant;
  * its baselined mark does.
  */
 public record TemplateVersion(
-        long id, long productId, int version, String documentHtml, String mailBodyHtml, Instant baselinedAt) {
+        long id,
+        long productId,
+        int version,
+        String documentHtml,
+        String mailBodyHtml,
+        String messageText,
+        Instant baselinedAt) {
 
     public boolean isBaselined() {
         return baselinedAt != null;

@@ -206,7 +206,7 @@ public final class GenerationBenchmark {
             double seconds = (System.nanoTime() - started) / 1e9;
             int received = smtp.getReceivedMessages().length - deliveredEarly;
             System.out.printf(
-                    "%nQueued mail over SMTP (PDF attached, one worker): %d of %d mails in %.1f s = %.1f mails/s,"
+                    "%nQueued mail over SMTP (PDF attached, default 4 workers): %d of %d mails in %.1f s = %.1f mails/s,"
                             + " peak heap %.1f MB%n",
                     received, mails - deliveredEarly, seconds, received / seconds, peakHeap() / 1024.0 / 1024.0);
         } finally {

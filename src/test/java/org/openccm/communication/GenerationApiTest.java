@@ -79,11 +79,11 @@ class GenerationApiTest extends ApiTestBase {
     }
 
     @Test
-    void textAndSocialDeliveryAreNotAvailableYet() {
+    void socialDeliveryIsNotAvailableYet() {
         String session = operatorSession();
         long before = queueRows();
         ObjectNode body = withoutDeliveryOrArchival(sample("process-xml.json"));
-        body.put("sendMessage", "S");
+        body.put("sendFacebook", "S");
 
         Answer answer = post(XML, auth(session), json(body));
 

@@ -27,6 +27,8 @@ public final class GenerationResponse {
     public long volumeIndex;
     public long imageIndex;
     public String mailStatus = "";
+    public String messageStatus = "";
+    public String whatsappStatus = "";
 
     public static GenerationResponse failure(
             ErrorCode code, String description, long requestId, String communicationId) {
@@ -67,8 +69,8 @@ public final class GenerationResponse {
         archival.put("imageIndex", imageIndex);
         body.put("archivalDetails", archival);
         Map<String, Object> delivery = new LinkedHashMap<>();
-        delivery.put("messageStatus", "");
-        delivery.put("whatsappStatus", "");
+        delivery.put("messageStatus", messageStatus);
+        delivery.put("whatsappStatus", whatsappStatus);
         delivery.put("mailStatus", mailStatus);
         delivery.put("twitterStatus", "");
         delivery.put("facebookStatus", "");
