@@ -233,4 +233,104 @@ class TextMessageApiTest extends ApiTestBase {
                         .asInt())
                 .isEqualTo(1067);
     }
+
+    @Test
+    void bulkRetryRetriesTheWindowAndReportsToTheCallback() {
+        String supervisor = connect("oms", "11sp1");
+        gateway.stubFor(WireMock.post(urlEqualTo("/bulk"))
+                .inScenario("bulk")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500))
+                .willSetStateTo("second failure"));
+        gateway.stubFor(WireMock.post(urlEqualTo("/bulk"))
+                .inScenario("bulk")
+                .whenScenarioStateIs("second failure")
+                .willReturn(aResponse().withStatus(500))
+                .willSetStateTo("up"));
+        gateway.stubFor(WireMock.post(urlEqualTo("/bulk"))
+                .inScenario("bulk")
+                .whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200)));
+        gateway.stubFor(
+                WireMock.post(urlEqualTo("/callback")).willReturn(aResponse().withStatus(204)));
+        String channel = channel(supervisor, "SMS", Map.of("provider", "GENERIC", "url", "/bulk"));
+        String product = product(supervisor);
+        String operator = sessionOfNewUser(Role.OPERATOR);
+        String first =
+                send(operator, product, channel, "sendMessage", "S", "Ada").text("requestId");
+        String second =
+                send(operator, product, channel, "sendMessage", "S", "Bob").text("requestId");
+        String from = java.time.LocalDateTime.now()
+                .minusMinutes(5)
+                .withNano(0)
+                .toString()
+                .replace('T', ' ');
+        String to = java.time.LocalDateTime.now()
+                .plusMinutes(5)
+                .withNano(0)
+                .toString()
+                .replace('T', ' ');
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("requestId", "");
+        body.put("channelName", "");
+        body.put("productName", product);
+        body.put("dateFrom", from);
+        body.put("dateTo", to);
+        body.put("callBackUrl", "http://127.0.0.1:" + gateway.port() + "/callback");
+
+        Answer answer = post("/OMSCommunicationService/retry", auth(operator), json(body));
+
+        assertThat(answer.status()).as(answer.raw()).isEqualTo("0");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> gateway.findAll(postRequestedFor(urlEqualTo("/callback")))
+                                .size()
+                        == 1);
+        gateway.verify(postRequestedFor(urlEqualTo("/callback"))
+                .withRequestBody(matchingJsonPath("$.productName", equalTo(product)))
+                .withRequestBody(matchingJsonPath("$.results[0].requestId", equalTo(first)))
+                .withRequestBody(matchingJsonPath("$.results[0].status", equalTo("0")))
+                .withRequestBody(matchingJsonPath("$.results[1].requestId", equalTo(second))));
+        assertThat(post("/OMSCommunicationService/retry", auth(operator), json(body))
+                        .status())
+                .isEqualTo("5006");
+    }
+
+    @Test
+    void callbacksToInternalAddressesAreRefused() {
+        String operator = sessionOfNewUser(Role.OPERATOR);
+        for (String url : java.util.List.of(
+                "http://10.0.0.7/hook",
+                "http://169.254.169.254/latest/meta-data/",
+                "http://192.168.1.1/",
+                "http://[fd00::1]/",
+                "http://0.0.0.0/",
+                "http://100.64.0.1/",
+                "file:///etc/passwd",
+                "ftp://example.com/x",
+                "http://user:secret@127.0.0.1/",
+                "not a url")) {
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("requestId", "");
+            body.put("productName", "PDF_MAIL");
+            body.put("dateFrom", "2026-01-01 00:00:00");
+            body.put("dateTo", "2026-01-02 00:00:00");
+            body.put("callBackUrl", url);
+
+            Answer answer = post("/OMSCommunicationService/retry", auth(operator), json(body));
+
+            assertThat(answer.status()).as(url).isEqualTo("541");
+            assertThat(answer.text("description")).as(url).contains("callBackUrl");
+        }
+        Map<String, String> reversed = new LinkedHashMap<>();
+        reversed.put("productName", "PDF_MAIL");
+        reversed.put("dateFrom", "2026-01-02 00:00:00");
+        reversed.put("dateTo", "2026-01-01 00:00:00");
+        assertThat(post("/OMSCommunicationService/retry", auth(operator), json(reversed))
+                        .status())
+                .isEqualTo("541");
+        reversed.put("dateFrom", "2026-02-30 00:00:00");
+        assertThat(post("/OMSCommunicationService/retry", auth(operator), json(reversed))
+                        .status())
+                .isEqualTo("541");
+    }
 }
