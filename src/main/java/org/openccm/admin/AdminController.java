@@ -63,7 +63,8 @@ class AdminController {
                     RequestBodies.text(body, "dataQuery"),
                     RequestBodies.text(body, "recipientPath"),
                     RequestBodies.text(body, "mailSubject"),
-                    RequestBodies.text(body, "phonePath"));
+                    RequestBodies.text(body, "phonePath"),
+                    RequestBodies.text(body, "socialIdPath"));
             return describe(product);
         } catch (InvalidProductException e) {
             throw OmsException.invalidInput(e.getMessage());
@@ -135,6 +136,7 @@ class AdminController {
         view.put("recipientPath", product.recipientPath());
         view.put("mailSubject", product.mailSubject());
         view.put("phonePath", product.phonePath());
+        view.put("socialIdPath", product.socialIdPath());
         return view;
     }
 

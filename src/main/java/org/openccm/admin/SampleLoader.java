@@ -67,7 +67,8 @@ class SampleLoader {
                 optional(spec, "dataQuery"),
                 optional(spec, "recipientPath"),
                 optional(spec, "mailSubject"),
-                optional(spec, "phonePath"));
+                optional(spec, "phonePath"),
+                optional(spec, "socialIdPath"));
         for (JsonNode version : spec.get("versions")) {
             String document =
                     read(definition.createRelative(version.get("template").asString()));

@@ -61,7 +61,8 @@ class BulkRetry {
                         where cabinet_id = ? and product_name = ? and created_at >= ? and created_at <= ?
                           and outcome = 'GENERATED'
                           and (archive_status = 'FAILED' or mail_status = 'FAILED' or message_status = 'FAILED'
-                               or whatsapp_status = 'FAILED')
+                               or whatsapp_status = 'FAILED' or facebook_status = 'FAILED'
+                               or twitter_status = 'FAILED')
                         order by request_id""")
                 .params(caller.cabinetId(), productName, timestamp(from), timestamp(to))
                 .query(Long.class)

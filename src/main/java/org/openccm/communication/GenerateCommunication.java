@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -122,12 +123,11 @@ class GenerateCommunication {
         MDC.put("product", product.name());
         Routing routing = checkStepsAvailable(caller, request, product);
         TemplateVersion version = chooseVersion(product, request.reportVersion());
-        if ((!"N".equals(request.sendMessage()) || !"N".equals(request.sendWhatsapp()))
-                && version.messageText() == null) {
+        if (!routing.texts().isEmpty() && version.messageText() == null) {
             throw new OmsException(
                     ErrorCode.ONDEMAND_NOT_CONFIGURED,
                     "Version " + version.version() + " of product '" + product.name() + "' has no message template for"
-                            + " SMS or WhatsApp.");
+                            + " SMS, WhatsApp, Facebook or Twitter.");
         }
         Map<String, Object> data = suppliedData != null ? suppliedData : readDatabaseRecord(product, request.data());
 
@@ -171,12 +171,23 @@ class GenerateCommunication {
                 default -> MailResult.NOT_ASKED;
             };
             String phone = product.phonePath() == null ? null : RecordData.textAt(data, product.phonePath());
-            TextResult sms =
-                    textNow(caller, request.sendMessage(), routing.message(), phone, rendered, requestId, "sms");
-            TextResult whatsapp =
-                    textNow(caller, request.sendWhatsapp(), routing.whatsapp(), phone, rendered, requestId, "whatsapp");
-            response.messageStatus = sms.answer();
-            response.whatsappStatus = whatsapp.answer();
+            String socialId = product.socialIdPath() == null ? null : RecordData.textAt(data, product.socialIdPath());
+            Map<TextMedium, RequestLedger.TextOutcome> texts = new EnumMap<>(TextMedium.class);
+            routing.texts()
+                    .forEach((medium, channel) -> texts.put(
+                            medium,
+                            textNow(
+                                    caller,
+                                    medium,
+                                    request,
+                                    channel,
+                                    medium.usesPhone() ? phone : socialId,
+                                    rendered,
+                                    requestId)));
+            response.messageStatus = answer(texts.get(TextMedium.MESSAGE));
+            response.whatsappStatus = answer(texts.get(TextMedium.WHATSAPP));
+            response.facebookStatus = answer(texts.get(TextMedium.FACEBOOK));
+            response.twitterStatus = answer(texts.get(TextMedium.TWITTER));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             RequestLedger.Entry entry = new RequestLedger.Entry(
                     requestId,
@@ -197,19 +208,7 @@ class GenerateCommunication {
                     mail.failure(),
                     mail.recipient());
             recordWithQueuedWork(
-                    entry,
-                    new RequestLedger.Texts(
-                            outputs.text,
-                            phone,
-                            sms.status(),
-                            sms.failure(),
-                            routing.message(),
-                            whatsapp.status(),
-                            whatsapp.failure(),
-                            routing.whatsapp()),
-                    caller,
-                    request,
-                    routing);
+                    entry, new RequestLedger.Texts(outputs.text, phone, socialId, texts), caller, request, routing);
             log.info(
                     "Request {} generated product {} v{} in {} ms",
                     requestId,
@@ -282,12 +281,11 @@ class GenerateCommunication {
         transactions.executeWithoutResult(status -> {
             ledger.record(entry);
             ledger.recordTexts(entry.requestId(), texts);
-            if ("Y".equals(request.sendMessage())) {
-                queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.MESSAGE, routing.message());
-            }
-            if ("Y".equals(request.sendWhatsapp())) {
-                queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.WHATSAPP, routing.whatsapp());
-            }
+            routing.texts().forEach((medium, channel) -> {
+                if ("Y".equals(medium.flag(request))) {
+                    queue.enqueue(entry.requestId(), caller.cabinetId(), medium.name(), channel);
+                }
+            });
             if ("Y".equals(request.doArchive())) {
                 queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.ARCHIVE, null);
             }
@@ -413,31 +411,33 @@ class GenerateCommunication {
         return "application/octet-stream";
     }
 
-    /** What one text medium (SMS or WhatsApp) came to; answer is the response's status word. */
-    private record TextResult(String status, String failure, String answer) {
-        static final TextResult NOT_ASKED = new TextResult(null, null, "");
-    }
-
-    /** Sends the rendered text now (flag S), marks it queued (Y), or does nothing (N). */
-    private TextResult textNow(
+    /** Sends the rendered text now (flag S), or marks it queued (Y). */
+    private RequestLedger.TextOutcome textNow(
             Caller caller,
-            String flag,
+            TextMedium medium,
+            GenerationRequest request,
             String channel,
-            String phone,
+            String recipient,
             RenderedDocument rendered,
-            long requestId,
-            String medium) {
-        if ("Y".equals(flag)) {
-            return new TextResult("QUEUED", null, "");
-        }
-        if (!"S".equals(flag)) {
-            return TextResult.NOT_ASKED;
+            long requestId) {
+        if ("Y".equals(medium.flag(request))) {
+            return new RequestLedger.TextOutcome("QUEUED", null, channel);
         }
         DeliveryOutcome outcome = textDelivery.deliver(
-                caller.cabinetId(), channel, new TextMessage(phone, rendered.messageText(), requestId + "." + medium));
+                caller.cabinetId(),
+                channel,
+                new TextMessage(recipient, rendered.messageText(), requestId + "." + medium.column));
         return outcome.delivered()
-                ? new TextResult("DELIVERED", null, "Success")
-                : new TextResult("FAILED", outcome.reason(), "Failed");
+                ? new RequestLedger.TextOutcome("DELIVERED", null, channel)
+                : new RequestLedger.TextOutcome("FAILED", outcome.reason(), channel);
+    }
+
+    /** The response's word for a medium: Success or Failed when sent now, empty otherwise. */
+    private static String answer(RequestLedger.TextOutcome outcome) {
+        if (outcome == null || "QUEUED".equals(outcome.status())) {
+            return "";
+        }
+        return "DELIVERED".equals(outcome.status()) ? "Success" : "Failed";
     }
 
     /** Rendering is CPU-bound; past the configured number at once, callers wait a little, then hear "busy". */
@@ -496,12 +496,6 @@ class GenerateCommunication {
                     "doArchive S needs a final document, but skipEditing or skipApproval is N.");
         }
         Routing routing = route(caller, request);
-        if (request.anyStepNotAvailableYet()) {
-            throw new OmsException(
-                    ErrorCode.ONDEMAND_NOT_CONFIGURED,
-                    "Facebook and Twitter delivery (sendFacebook, sendTwitter) are not available yet in this server"
-                            + " version; send those flags as N.");
-        }
         if (!"N".equals(request.sendMail()) && "SMS".equals(product.reportType())) {
             throw new OmsException(
                     ErrorCode.ONDEMAND_NOT_CONFIGURED, "SMS products deliver with sendMessage, not sendMail.");
@@ -509,8 +503,8 @@ class GenerateCommunication {
         return routing;
     }
 
-    /** The channel each requested medium goes through. */
-    record Routing(String mail, String message, String whatsapp) {}
+    /** The channel each requested medium goes through; texts holds only the media asked for. */
+    record Routing(String mail, Map<TextMedium, String> texts) {}
 
     /**
      * Picks a channel for each medium whose flag is S or Y (A18). With one medium, channelName
@@ -518,11 +512,12 @@ class GenerateCommunication {
      * each other medium takes the cabinet's first channel of its type. No suitable channel: 1067.
      */
     private Routing route(Caller caller, GenerationRequest request) {
-        int media = (request.sendMail().equals("N") ? 0 : 1)
-                + (request.sendMessage().equals("N") ? 0 : 1)
-                + (request.sendWhatsapp().equals("N") ? 0 : 1);
+        int media = (request.sendMail().equals("N") ? 0 : 1);
+        for (TextMedium medium : TextMedium.values()) {
+            media += medium.flag(request).equals("N") ? 0 : 1;
+        }
         if (media == 0) {
-            return new Routing(null, null, null);
+            return new Routing(null, Map.of());
         }
         if (request.channelName().isEmpty() || request.channelName().length() > 32) {
             throw new OmsException(
@@ -532,10 +527,14 @@ class GenerateCommunication {
                 .orElseThrow(() -> new OmsException(
                         ErrorCode.CHANNEL_NOT_FOUND,
                         "No channel named '" + request.channelName() + "' in this cabinet."));
-        return new Routing(
-                channelFor(caller, request.sendMail(), "MAIL", named, media),
-                channelFor(caller, request.sendMessage(), "SMS", named, media),
-                channelFor(caller, request.sendWhatsapp(), "WHATSAPP", named, media));
+        Map<TextMedium, String> texts = new EnumMap<>(TextMedium.class);
+        for (TextMedium medium : TextMedium.values()) {
+            String channel = channelFor(caller, medium.flag(request), medium.channelType, named, media);
+            if (channel != null) {
+                texts.put(medium, channel);
+            }
+        }
+        return new Routing(channelFor(caller, request.sendMail(), "MAIL", named, media), texts);
     }
 
     private String channelFor(Caller caller, String flag, String type, Channels.Channel named, int media) {

@@ -115,8 +115,8 @@ class ProcessQueuedWork {
             return;
         }
         DeliveryOutcome outcome = switch (item.kind()) {
-            case WorkQueue.MESSAGE -> steps.textStep(item.cabinetId(), recorded.get(), "message", item.channelName());
-            case WorkQueue.WHATSAPP -> steps.textStep(item.cabinetId(), recorded.get(), "whatsapp", item.channelName());
+            case "MESSAGE", "WHATSAPP", "FACEBOOK", "TWITTER" ->
+                steps.textStep(item.cabinetId(), recorded.get(), TextMedium.valueOf(item.kind()), item.channelName());
             default -> steps.mailStep(item.cabinetId(), recorded.get(), item.channelName());
         };
         if (outcome.delivered()) {

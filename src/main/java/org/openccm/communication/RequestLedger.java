@@ -1,8 +1,12 @@
 package org.openccm.communication;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import org.openccm.session.Caller;
 import org.openccm.shared.errors.ErrorCode;
@@ -97,45 +101,29 @@ class RequestLedger {
         return request.anySynchronousSend() || "Y".equals(request.sendMail()) ? request.channelName() : null;
     }
 
-    /** The text (SMS and WhatsApp) side of a request. */
-    record Texts(
-            String messagePathName,
-            String phone,
-            String messageStatus,
-            String messageFailure,
-            String messageChannel,
-            String whatsappStatus,
-            String whatsappFailure,
-            String whatsappChannel) {}
+    /** What became of one text medium of a request; failure is null unless it failed. */
+    record TextOutcome(String status, String failure, String channel) {}
+
+    /** The text side of a request: the stored text, the recipients, and each medium asked for. */
+    record Texts(String messagePathName, String phone, String socialId, Map<TextMedium, TextOutcome> media) {}
 
     void recordTexts(long requestId, Texts texts) {
-        if (texts.messageStatus() == null && texts.whatsappStatus() == null && texts.messagePathName() == null) {
+        if (texts.messagePathName() == null && texts.media().isEmpty()) {
             return;
         }
-        jdbc.sql("""
-                        update omsJobQueueItems set message_path_name = ?, phone_recipient = ?, message_status = ?,
-                            message_failure = ?, message_channel = ?, whatsapp_status = ?, whatsapp_failure = ?,
-                            whatsapp_channel = ?
-                        where request_id = ?""")
-                .params(
-                        texts.messagePathName(),
-                        texts.phone(),
-                        texts.messageStatus(),
-                        truncate(texts.messageFailure(), 500),
-                        texts.messageChannel(),
-                        texts.whatsappStatus(),
-                        truncate(texts.whatsappFailure(), 500),
-                        texts.whatsappChannel(),
-                        requestId)
+        jdbc.sql("update omsJobQueueItems set message_path_name = ?, phone_recipient = ?, social_recipient = ?"
+                        + " where request_id = ?")
+                .params(texts.messagePathName(), texts.phone(), texts.socialId(), requestId)
                 .update();
+        texts.media().forEach((medium, outcome) -> markText(requestId, medium, outcome));
     }
 
-    /** Records the outcome of a text medium ("message" or "whatsapp") after a retry or a queued attempt. */
-    void markText(long requestId, String medium, String status, String failure, String channel) {
-        String prefix = "message".equals(medium) ? "message" : "whatsapp";
+    /** Records the outcome of one text medium, at generation, after a retry or a queued attempt. */
+    void markText(long requestId, TextMedium medium, TextOutcome outcome) {
+        String prefix = medium.column;
         jdbc.sql("update omsJobQueueItems set " + prefix + "_status = ?, " + prefix + "_failure = ?, " + prefix
                         + "_channel = ? where request_id = ?")
-                .params(status, truncate(failure, 500), channel, requestId)
+                .params(outcome.status(), truncate(outcome.failure(), 500), outcome.channel(), requestId)
                 .update();
     }
 
@@ -154,17 +142,16 @@ class RequestLedger {
             String attachmentsLocation,
             String messagePathName,
             String phone,
-            String messageStatus,
-            String messageChannel,
-            String whatsappStatus,
-            String whatsappChannel) {}
+            String socialId,
+            Map<TextMedium, TextOutcome> texts) {}
 
     Optional<Recorded> find(long cabinetId, long requestId) {
         return jdbc.sql("""
                         select request_id, product_name, communication_id, file_path_name, mail_body_path_name,
                                docx_path_name, channel_name, archive_status, mail_status, mail_recipient,
-                               attachments_location, message_path_name, phone_recipient, message_status,
-                               message_channel, whatsapp_status, whatsapp_channel
+                               attachments_location, message_path_name, phone_recipient, social_recipient,
+                               message_status, message_channel, whatsapp_status, whatsapp_channel,
+                               facebook_status, facebook_channel, twitter_status, twitter_channel
                         from omsJobQueueItems where cabinet_id = ? and request_id = ? and outcome = 'GENERATED'""")
                 .params(cabinetId, requestId)
                 .query((rs, n) -> new Recorded(
@@ -182,10 +169,19 @@ class RequestLedger {
                         rs.getString(12),
                         rs.getString(13),
                         rs.getString(14),
-                        rs.getString(15),
-                        rs.getString(16),
-                        rs.getString(17)))
+                        texts(rs)))
                 .optional();
+    }
+
+    private static Map<TextMedium, TextOutcome> texts(ResultSet rs) throws SQLException {
+        Map<TextMedium, TextOutcome> texts = new EnumMap<>(TextMedium.class);
+        for (TextMedium medium : TextMedium.values()) {
+            String status = rs.getString(medium.column + "_status");
+            if (status != null) {
+                texts.put(medium, new TextOutcome(status, null, rs.getString(medium.column + "_channel")));
+            }
+        }
+        return texts;
     }
 
     void markArchived(long requestId, long documentIndex) {

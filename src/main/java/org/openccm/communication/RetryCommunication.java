@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.openccm.archive.ArchiveRequest;
 import org.openccm.archive.ArchivedDocument;
 import org.openccm.archive.DocumentArchive;
@@ -68,9 +69,11 @@ class RetryCommunication {
                         ErrorCode.NOTHING_TO_RETRY, "No generated request " + requestId + " in this cabinet."));
         boolean archiveFailed = "FAILED".equals(recorded.archiveStatus());
         boolean mailFailed = "FAILED".equals(recorded.mailStatus());
-        boolean messageFailed = "FAILED".equals(recorded.messageStatus());
-        boolean whatsappFailed = "FAILED".equals(recorded.whatsappStatus());
-        if (!archiveFailed && !mailFailed && !messageFailed && !whatsappFailed) {
+        List<TextMedium> textsFailed = recorded.texts().entrySet().stream()
+                .filter(entry -> "FAILED".equals(entry.getValue().status()))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (!archiveFailed && !mailFailed && textsFailed.isEmpty()) {
             throw new OmsException(ErrorCode.NOTHING_TO_RETRY, "Request " + requestId + " has no failed step.");
         }
         String channel = channelName.isEmpty() ? recorded.channelName() : channelName;
@@ -82,20 +85,14 @@ class RetryCommunication {
         Boolean archived = archiveFailed ? archiveStep(caller.cabinetId(), recorded) : null;
         Boolean mailed =
                 mailFailed ? mailStep(caller.cabinetId(), recorded, channel).delivered() : null;
-        if (messageFailed) {
+        for (TextMedium medium : textsFailed) {
+            String textChannel = recorded.texts().get(medium).channel();
             mailed = both(
                     mailed,
-                    textStep(caller.cabinetId(), recorded, "message", recorded.messageChannel())
-                            .delivered());
-        }
-        if (whatsappFailed) {
-            mailed = both(
-                    mailed,
-                    textStep(caller.cabinetId(), recorded, "whatsapp", recorded.whatsappChannel())
-                            .delivered());
+                    textStep(caller.cabinetId(), recorded, medium, textChannel).delivered());
         }
 
-        log.info("Retry of request {}: archival {}, mail {}", requestId, archived, mailed);
+        log.info("Retry of request {}: archival {}, delivery {}", requestId, archived, mailed);
         return new Result(
                 code(mailed, archived), "Communication : " + word(mailed) + " , Archival : " + word(archived));
     }
@@ -184,22 +181,25 @@ class RetryCommunication {
         return earlier == null ? now : earlier && now;
     }
 
-    /** Sends a request's SMS ("message") or WhatsApp text again from its stored .txt output. */
-    DeliveryOutcome textStep(long cabinetId, Recorded recorded, String medium, String channel) {
-        String status = "message".equals(medium) ? recorded.messageStatus() : recorded.whatsappStatus();
-        if ("DELIVERED".equals(status)) {
+    /** Sends a request's text again over one medium, from its stored .txt output. */
+    DeliveryOutcome textStep(long cabinetId, Recorded recorded, TextMedium medium, String channel) {
+        RequestLedger.TextOutcome earlier = recorded.texts().get(medium);
+        if (earlier != null && "DELIVERED".equals(earlier.status())) {
             return DeliveryOutcome.success();
         }
         DeliveryOutcome outcome;
         try {
             String text = new String(store.read(cabinetId, recorded.messagePathName()), StandardCharsets.UTF_8);
+            String recipient = medium.usesPhone() ? recorded.phone() : recorded.socialId();
             outcome = textDelivery.deliver(
-                    cabinetId, channel, new TextMessage(recorded.phone(), text, recorded.requestId() + "." + medium));
+                    cabinetId, channel, new TextMessage(recipient, text, recorded.requestId() + "." + medium.column));
         } catch (IOException | RuntimeException e) {
             outcome = DeliveryOutcome.failure("the stored text of the request cannot be read");
         }
         ledger.markText(
-                recorded.requestId(), medium, outcome.delivered() ? "DELIVERED" : "FAILED", outcome.reason(), channel);
+                recorded.requestId(),
+                medium,
+                new RequestLedger.TextOutcome(outcome.delivered() ? "DELIVERED" : "FAILED", outcome.reason(), channel));
         return outcome;
     }
 

@@ -17,8 +17,6 @@ import org.springframework.transaction.annotation.Transactional;
 class WorkQueue {
     static final String ARCHIVE = "ARCHIVE";
     static final String MAIL = "MAIL";
-    static final String MESSAGE = "MESSAGE";
-    static final String WHATSAPP = "WHATSAPP";
 
     private final JdbcClient jdbc;
     private final Clock clock;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.openccm.delivery.Channels.Channel;
 import org.openccm.storage.StorageProperties;
 import org.slf4j.Logger;
@@ -22,11 +23,14 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends SMS and WhatsApp messages through HTTP gateways. A channel's {@code provider} setting picks
- * the wire format: {@code GENERIC} (JSON {to, text, reference} with a bearer token), {@code TWILIO}
- * (the Twilio-style form post with basic authentication), {@code WHATSAPP_CLOUD} (the WhatsApp
- * Business Cloud API style) or {@code OUTBOX} (one JSON file per message in the data folder, the
- * embedded default). Redirects are never followed, and every call has time limits.
+ * Sends SMS, WhatsApp, Facebook and X (Twitter) messages through HTTP APIs. A channel's
+ * {@code provider} setting picks the wire format: {@code GENERIC} (JSON {to, text, reference} with a
+ * bearer token), {@code TWILIO} (the Twilio-style form post with basic authentication),
+ * {@code WHATSAPP_CLOUD} (the WhatsApp Business Cloud API style), {@code FACEBOOK_MESSENGER} and
+ * {@code FACEBOOK_PAGE} (Graph API style message to a page-scoped id, or page post), {@code X_DM}
+ * and {@code X_POST} (X API v2 style direct message or post), or {@code OUTBOX} (one JSON file per
+ * message in the data folder, the embedded default). Redirects are never followed, and every call
+ * has time limits.
  */
 @Service
 public class TextMessageDelivery {
@@ -38,23 +42,35 @@ public class TextMessageDelivery {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     private final ObjectMapper json = JsonMapper.builder().build();
+    private static final Set<String> TEXT_CHANNELS = Set.of("SMS", "WHATSAPP", "FACEBOOK", "TWITTER");
+    private static final Set<String> PUBLIC_POSTS = Set.of("FACEBOOK_PAGE", "X_POST");
 
     public TextMessageDelivery(Channels channels, StorageProperties storage) {
         this.channels = channels;
         this.outbox = storage.dataDir().resolve("outbox");
     }
 
-    /** Delivers the message over an SMS or WHATSAPP channel; reports problems instead of throwing. */
+    /**
+     * Delivers the message over an SMS, WHATSAPP, FACEBOOK or TWITTER channel; reports problems
+     * instead of throwing. SMS segment limits apply to SMS channels only.
+     */
     public DeliveryOutcome deliver(long cabinetId, String channelName, TextMessage message) {
         Channel channel = channels.find(cabinetId, channelName).orElse(null);
-        if (channel == null || !(channel.type().equals("SMS") || channel.type().equals("WHATSAPP"))) {
-            return new DeliveryOutcome(false, "channel " + channelName + " is not an SMS or WhatsApp channel");
+        if (channel == null || !TEXT_CHANNELS.contains(channel.type())) {
+            return DeliveryOutcome.failure("channel " + channelName + " is not a text channel");
         }
+        String provider = channel.settings().getOrDefault("provider", "OUTBOX");
         String to = message.recipient() != null
                 ? message.recipient()
                 : channel.settings().get("fallbackRecipient");
-        if (to == null || !to.matches("\\+?[0-9]{6,15}")) {
-            return new DeliveryOutcome(false, "no valid phone number for the recipient");
+        boolean phone = channel.type().equals("SMS") || channel.type().equals("WHATSAPP");
+        if (phone && (to == null || !to.matches("\\+?[0-9]{6,15}"))) {
+            return DeliveryOutcome.failure("no valid phone number for the recipient");
+        }
+        if (!phone && PUBLIC_POSTS.contains(provider)) {
+            to = "";
+        } else if (!phone && (to == null || !to.matches("[A-Za-z0-9_.-]{1,64}"))) {
+            return DeliveryOutcome.failure("no valid account id for the recipient");
         }
         SmsEncoding encoding = SmsEncoding.of(message.text());
         int maxSegments = Integer.parseInt(channel.settings().getOrDefault("maxSegments", "10"));
@@ -64,11 +80,14 @@ public class TextMessageDelivery {
                     "the text needs " + encoding.segments() + " " + encoding.name() + " parts; at most " + maxSegments);
         }
         try {
-            String provider = channel.settings().getOrDefault("provider", "OUTBOX");
             int status = switch (provider) {
                 case "GENERIC" -> post(channel, genericRequest(channel, to, message, encoding));
                 case "TWILIO" -> post(channel, twilioRequest(channel, to, message));
                 case "WHATSAPP_CLOUD" -> post(channel, whatsappRequest(channel, to, message));
+                case "FACEBOOK_MESSENGER" -> post(channel, messengerRequest(channel, to, message));
+                case "FACEBOOK_PAGE" -> post(channel, pagePostRequest(channel, message));
+                case "X_POST" -> post(channel, xPostRequest(channel, message));
+                case "X_DM" -> post(channel, xDirectMessageRequest(channel, to, message));
                 case "OUTBOX" -> writeToOutbox(cabinetId, channel, to, message, encoding);
                 default -> throw new IOException("unknown provider " + provider);
             };
@@ -144,6 +163,44 @@ public class TextMessageDelivery {
         return base(channel, "/" + encode(channel.settings().getOrDefault("phoneNumberId", "")) + "/messages")
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + nullToEmpty(channels.secret(channel, "token")))
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                .build();
+    }
+
+    private HttpRequest messengerRequest(Channel channel, String to, TextMessage message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("recipient", Map.of("id", to));
+        body.put("message", Map.of("text", message.text()));
+        body.put("messaging_type", "MESSAGE_TAG");
+        body.put("tag", "ACCOUNT_UPDATE");
+        return jsonPost(
+                channel, "/" + encode(channel.settings().getOrDefault("pageId", "")) + "/messages", body, "token");
+    }
+
+    private HttpRequest pagePostRequest(Channel channel, TextMessage message) {
+        return jsonPost(
+                channel,
+                "/" + encode(channel.settings().getOrDefault("pageId", "")) + "/feed",
+                Map.of("message", message.text()),
+                "token");
+    }
+
+    private HttpRequest xPostRequest(Channel channel, TextMessage message) {
+        return jsonPost(channel, "/2/tweets", Map.of("text", message.text()), "token");
+    }
+
+    private HttpRequest xDirectMessageRequest(Channel channel, String to, TextMessage message) {
+        return jsonPost(
+                channel,
+                "/2/dm_conversations/with/" + encode(to) + "/messages",
+                Map.of("text", message.text()),
+                "token");
+    }
+
+    private HttpRequest jsonPost(Channel channel, String path, Map<String, Object> body, String tokenSetting) {
+        return base(channel, path)
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + nullToEmpty(channels.secret(channel, tokenSetting)))
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
                 .build();
     }

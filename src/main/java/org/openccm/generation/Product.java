@@ -10,6 +10,7 @@ package org.openccm.generation;
  * @param recipientPath where the record holds the recipient's address, e.g. SampleData.Email
  * @param mailSubject the subject of the product's mails
  * @param phonePath where the record holds the recipient's phone number for SMS and WhatsApp
+ * @param socialIdPath where the record holds the recipient's Facebook or X account id
  */
 public record Product(
         long id,
@@ -21,7 +22,8 @@ public record Product(
         String dataQuery,
         String recipientPath,
         String mailSubject,
-        String phonePath) {
+        String phonePath,
+        String socialIdPath) {
 
     /** Where a product's record data comes from. */
     public enum DataKind {

@@ -23,7 +23,8 @@ public class ProductCatalog {
             rs.getString("data_query"),
             rs.getString("recipient_path"),
             rs.getString("mail_subject"),
-            rs.getString("phone_path"));
+            rs.getString("phone_path"),
+            rs.getString("social_id_path"));
     private static final RowMapper<TemplateVersion> VERSION = (rs, n) -> new TemplateVersion(
             rs.getLong("id"),
             rs.getLong("product_id"),
@@ -77,13 +78,18 @@ public class ProductCatalog {
             String dataQuery,
             String recipientPath,
             String mailSubject,
-            String phonePath) {
+            String phonePath,
+            String socialIdPath) {
         if (name == null || !name.matches("[A-Za-z0-9_.-]{1,250}")) {
             throw new InvalidProductException("A product name has 1 to 250 letters, digits, '.', '_' or '-'.");
         }
         if (reportType == null || !reportType.matches("[A-Z_]{1,32}")) {
             throw new InvalidProductException(
                     "reportType must be an upper-case word such as LETTER, CONTRACT or MAIL.");
+        }
+        if (socialIdPath != null && !socialIdPath.isEmpty() && !socialIdPath.matches("[A-Za-z0-9_@.-]{1,250}")) {
+            throw new InvalidProductException(
+                    "socialIdPath is a dotted path of field names, e.g. Customer.FacebookId.");
         }
         if (phonePath != null && !phonePath.isEmpty() && !phonePath.matches("[A-Za-z0-9_@.-]{1,250}")) {
             throw new InvalidProductException("phonePath is a dotted path of field names, e.g. Customer.Mobile.");
@@ -105,8 +111,8 @@ public class ProductCatalog {
         jdbc.sql("""
                         insert into product
                             (cabinet_id, name, report_type, data_kind, docx_output, data_query, recipient_path,
-                             mail_subject, phone_path, created_at)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                             mail_subject, phone_path, social_id_path, created_at)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         cabinetId,
                         name,
@@ -117,6 +123,7 @@ public class ProductCatalog {
                         blankToNull(recipientPath),
                         blankToNull(mailSubject),
                         blankToNull(phonePath),
+                        blankToNull(socialIdPath),
                         Timestamp.from(clock.instant()))
                 .update();
         return find(cabinetId, name).orElseThrow();

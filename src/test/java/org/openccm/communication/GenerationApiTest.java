@@ -79,7 +79,7 @@ class GenerationApiTest extends ApiTestBase {
     }
 
     @Test
-    void socialDeliveryIsNotAvailableYet() {
+    void socialDeliveryNeedsASocialChannel() {
         String session = operatorSession();
         long before = queueRows();
         ObjectNode body = withoutDeliveryOrArchival(sample("process-xml.json"));
@@ -87,11 +87,8 @@ class GenerationApiTest extends ApiTestBase {
 
         Answer answer = post(XML, auth(session), json(body));
 
-        assertThat(answer.body().get("status").asInt()).isEqualTo(1028);
-        assertThat(answer.text("description"))
-                .startsWith("OMS_ONDEMAND_GEN_MSG")
-                .contains("not available yet");
-        assertThat(answer.text("requestId")).isEqualTo("0");
+        assertThat(answer.body().get("status").asInt()).isEqualTo(1067);
+        assertThat(answer.text("description")).contains("FACEBOOK");
         assertThat(queueRows()).isEqualTo(before);
     }
 

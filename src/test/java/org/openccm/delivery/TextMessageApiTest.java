@@ -104,7 +104,7 @@ class TextMessageApiTest extends ApiTestBase {
         String requestId = answer.text("requestId");
         gateway.verify(postRequestedFor(urlEqualTo("/sms"))
                 .withHeader("Authorization", equalTo("Bearer Gw-Token-9"))
-                .withHeader("Idempotency-Key", equalTo(requestId + ".sms"))
+                .withHeader("Idempotency-Key", equalTo(requestId + ".message"))
                 .withRequestBody(matchingJsonPath("$.to", equalTo("+447700900123")))
                 .withRequestBody(matchingJsonPath("$.encoding", equalTo("UCS-2")))
                 .withRequestBody(matchingJsonPath(
@@ -332,5 +332,58 @@ class TextMessageApiTest extends ApiTestBase {
         assertThat(post("/OMSCommunicationService/retry", auth(operator), json(reversed))
                         .status())
                 .isEqualTo("541");
+    }
+
+    @Test
+    void facebookPagePostsAndXDirectMessages() {
+        String supervisor = connect("oms", "11sp1");
+        gateway.stubFor(WireMock.post(urlEqualTo("/graph/4242/feed"))
+                .willReturn(aResponse().withStatus(200)));
+        gateway.stubFor(WireMock.post(urlEqualTo("/x/2/dm_conversations/with/987654/messages"))
+                .willReturn(aResponse().withStatus(201)));
+        String facebook = channel(
+                supervisor,
+                "FACEBOOK",
+                Map.of("provider", "FACEBOOK_PAGE", "url", "/graph", "pageId", "4242", "token", "Fb-T"));
+        String x = channel(supervisor, "TWITTER", Map.of("provider", "X_DM", "url", "/x", "token", "X-T"));
+        String product = "SOCIAL_" + NAMES.incrementAndGet();
+        post(
+                "/admin/products",
+                auth(supervisor),
+                json(Map.of("name", product, "reportType", "LETTER", "dataKind", "XML", "socialIdPath", "Letter.xid")));
+        post(
+                "/admin/products/" + product + "/versions",
+                auth(supervisor),
+                json(Map.of(
+                        "template", "<html><body><p>x</p></body></html>",
+                        "messageTemplate", "Hello ${data.Letter.name}")));
+        post("/admin/products/" + product + "/versions/1/baseline", auth(supervisor), null);
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("productName", product);
+        body.put("doArchive", "N");
+        body.put("skipApproval", "Y");
+        body.put("skipEditing", "Y");
+        body.put("sendFacebook", "S");
+        body.put("sendTwitter", "S");
+        body.put("channelName", facebook);
+        body.put("xmlData", "<Letter><name>Ada</name><xid>987654</xid></Letter>");
+
+        Answer answer =
+                post("/OMSCommunicationService/processUsingXML", auth(sessionOfNewUser(Role.OPERATOR)), json(body));
+
+        assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
+        assertThat(answer.body()
+                        .get("synchronousDelivery")
+                        .get("facebookStatus")
+                        .asString())
+                .isEqualTo("Success");
+        assertThat(answer.body().get("synchronousDelivery").get("twitterStatus").asString())
+                .isEqualTo("Success");
+        gateway.verify(postRequestedFor(urlEqualTo("/graph/4242/feed"))
+                .withHeader("Authorization", equalTo("Bearer Fb-T"))
+                .withRequestBody(matchingJsonPath("$.message", equalTo("Hello Ada"))));
+        gateway.verify(postRequestedFor(urlEqualTo("/x/2/dm_conversations/with/987654/messages"))
+                .withHeader("Authorization", equalTo("Bearer X-T"))
+                .withRequestBody(matchingJsonPath("$.text", equalTo("Hello Ada"))));
     }
 }

@@ -29,6 +29,8 @@ public final class GenerationResponse {
     public String mailStatus = "";
     public String messageStatus = "";
     public String whatsappStatus = "";
+    public String facebookStatus = "";
+    public String twitterStatus = "";
 
     public static GenerationResponse failure(
             ErrorCode code, String description, long requestId, String communicationId) {
@@ -72,8 +74,8 @@ public final class GenerationResponse {
         delivery.put("messageStatus", messageStatus);
         delivery.put("whatsappStatus", whatsappStatus);
         delivery.put("mailStatus", mailStatus);
-        delivery.put("twitterStatus", "");
-        delivery.put("facebookStatus", "");
+        delivery.put("twitterStatus", twitterStatus);
+        delivery.put("facebookStatus", facebookStatus);
         body.put("synchronousDelivery", delivery);
         return body;
     }
