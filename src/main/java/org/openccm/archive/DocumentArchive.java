@@ -75,6 +75,29 @@ public class DocumentArchive {
             throw new UncheckedIOException("Archive volume " + volume + " refused the content", e);
         }
         Instant now = clock.instant();
+        try {
+            insertRow(request, volume, imageIndex, now);
+        } catch (DuplicateKeyException alreadyArchived) {
+            log.info("Request {} was archived already; its first entry stands", request.requestId());
+            return jdbc.sql("select * from archived_document where request_id = ?")
+                    .param(request.requestId())
+                    .query(DOCUMENT)
+                    .single();
+        }
+        ArchivedDocument archived = jdbc.sql("select * from archived_document where image_index = ?")
+                .param(imageIndex)
+                .query(DOCUMENT)
+                .single();
+        log.info(
+                "Request {} archived as document {} (volume {}, image {})",
+                request.requestId(),
+                archived.documentIndex(),
+                volume,
+                imageIndex);
+        return archived;
+    }
+
+    private void insertRow(ArchiveRequest request, long volume, long imageIndex, Instant now) {
         jdbc.sql("""
                         insert into archived_document (cabinet_id, volume_index, image_index, document_name,
                             content_type, size_bytes, checksum_sha256, request_id, product_name, master_key,
@@ -94,17 +117,6 @@ public class DocumentArchive {
                         emptyToNull(request.communicationId()),
                         Timestamp.from(now))
                 .update();
-        ArchivedDocument archived = jdbc.sql("select * from archived_document where image_index = ?")
-                .param(imageIndex)
-                .query(DOCUMENT)
-                .single();
-        log.info(
-                "Request {} archived as document {} (volume {}, image {})",
-                request.requestId(),
-                archived.documentIndex(),
-                volume,
-                imageIndex);
-        return archived;
     }
 
     public Optional<ArchivedDocument> find(long cabinetId, long documentIndex) {

@@ -131,12 +131,7 @@ class GenerateCommunication {
         }
         Map<String, Object> data = suppliedData != null ? suppliedData : readDatabaseRecord(product, request.data());
 
-        acquireRenderSlot();
-        try {
-            return generateDocument(caller, request, product, version, data, routing, onRequestId);
-        } finally {
-            renderSlots.release();
-        }
+        return generateDocument(caller, request, product, version, data, routing, onRequestId);
     }
 
     private GenerationResponse generateDocument(
@@ -155,7 +150,7 @@ class GenerateCommunication {
         Outputs outputs = new Outputs(caller.cabinetId());
         try {
             RenderedDocument rendered =
-                    generator.render(product, version, data, requestFacts(caller, request, requestId, version));
+                    render(product, version, data, requestFacts(caller, request, requestId, version));
             GenerationResponse response = storeOutputs(request, requestId, rendered, outputs);
             response.latestBaselinedVersion = isLatestBaselined(product, version) ? "Y" : "N";
             response.transactionId = product.isNumberedDocument() ? Long.toString(requestId) : "0";
@@ -170,8 +165,10 @@ class GenerateCommunication {
                 case "Y" -> new MailResult("QUEUED", null, recipient(product, data));
                 default -> MailResult.NOT_ASKED;
             };
-            String phone = product.phonePath() == null ? null : RecordData.textAt(data, product.phonePath());
-            String socialId = product.socialIdPath() == null ? null : RecordData.textAt(data, product.socialIdPath());
+            String phone =
+                    bounded(product.phonePath() == null ? null : RecordData.textAt(data, product.phonePath()), 32);
+            String socialId = bounded(
+                    product.socialIdPath() == null ? null : RecordData.textAt(data, product.socialIdPath()), 64);
             Map<TextMedium, RequestLedger.TextOutcome> texts = new EnumMap<>(TextMedium.class);
             routing.texts()
                     .forEach((medium, channel) -> texts.put(
@@ -295,8 +292,14 @@ class GenerateCommunication {
         });
     }
 
+    private static String bounded(String value, int max) {
+        return value == null || value.length() > max ? null : value;
+    }
+
+    /** The recipient at the product's path; a value too long to be one address counts as none. */
     private static String recipient(Product product, Map<String, Object> data) {
-        return product.recipientPath() == null ? null : RecordData.textAt(data, product.recipientPath());
+        String found = product.recipientPath() == null ? null : RecordData.textAt(data, product.recipientPath());
+        return found == null || found.length() > 320 ? null : found;
     }
 
     /**
@@ -438,6 +441,20 @@ class GenerateCommunication {
             return "";
         }
         return "DELIVERED".equals(outcome.status()) ? "Success" : "Failed";
+    }
+
+    /**
+     * Renders within a rendering slot. Only the CPU-bound rendering holds a slot: archival and
+     * delivery, which wait on other servers, do not keep other requests from being rendered.
+     */
+    private RenderedDocument render(
+            Product product, TemplateVersion version, Map<String, Object> data, Map<String, String> facts) {
+        acquireRenderSlot();
+        try {
+            return generator.render(product, version, data, facts);
+        } finally {
+            renderSlots.release();
+        }
     }
 
     /** Rendering is CPU-bound; past the configured number at once, callers wait a little, then hear "busy". */

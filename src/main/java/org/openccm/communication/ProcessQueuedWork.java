@@ -1,6 +1,7 @@
 package org.openccm.communication;
 
 import jakarta.annotation.PreDestroy;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,8 +36,11 @@ class ProcessQueuedWork {
 
     private final ExecutorService workers;
     private final int batchSize;
+    private final Clock clock;
 
-    ProcessQueuedWork(WorkQueue queue, RequestLedger ledger, RetryCommunication steps, QueueProperties properties) {
+    ProcessQueuedWork(
+            WorkQueue queue, RequestLedger ledger, RetryCommunication steps, QueueProperties properties, Clock clock) {
+        this.clock = clock;
         this.queue = queue;
         this.ledger = ledger;
         this.steps = steps;
@@ -84,6 +88,13 @@ class ProcessQueuedWork {
     }
 
     private void processOne(Claimed item) {
+        if (item.isLeaseOver(clock.instant())) {
+            log.info(
+                    "Queued {} of request {} waited past its lease; left for the next claim",
+                    item.kind(),
+                    item.requestId());
+            return;
+        }
         MDC.put("requestId", Long.toString(item.requestId()));
         try {
             process(item);
@@ -94,7 +105,7 @@ class ProcessQueuedWork {
                     item.requestId(),
                     item.attempts(),
                     e.getClass().getSimpleName());
-            queue.markAttemptFailed(item, "unexpected " + e.getClass().getSimpleName());
+            attemptFailed(item, "unexpected " + e.getClass().getSimpleName());
         } finally {
             MDC.remove("requestId");
         }
@@ -103,14 +114,14 @@ class ProcessQueuedWork {
     private void process(Claimed item) {
         Optional<Recorded> recorded = ledger.find(item.cabinetId(), item.requestId());
         if (recorded.isEmpty()) {
-            queue.markAttemptFailed(item, "the request is not in the ledger");
+            attemptFailed(item, "the request is not in the ledger");
             return;
         }
         if (WorkQueue.ARCHIVE.equals(item.kind())) {
             if (steps.archiveStep(item.cabinetId(), recorded.get())) {
-                queue.markDone(item.id());
+                queue.markDone(item);
             } else {
-                queue.markAttemptFailed(item, "archival failed");
+                attemptFailed(item, "archival failed");
             }
             return;
         }
@@ -120,9 +131,18 @@ class ProcessQueuedWork {
             default -> steps.mailStep(item.cabinetId(), recorded.get(), item.channelName());
         };
         if (outcome.delivered()) {
-            queue.markDone(item.id());
+            queue.markDone(item);
         } else {
-            queue.markAttemptFailed(item, outcome.reason());
+            attemptFailed(item, outcome.reason());
         }
+    }
+
+    /**
+     * The step failed this time: the ledger shows QUEUED while the queue will try again, and
+     * FAILED, for Retry, once it has given up.
+     */
+    private void attemptFailed(Claimed item, String reason) {
+        boolean gaveUp = queue.markAttemptFailed(item, reason);
+        ledger.markStep(item.requestId(), item.kind(), gaveUp ? "FAILED" : "QUEUED");
     }
 }

@@ -21,6 +21,6 @@ record QueueProperties(
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("4") int workers,
         @DefaultValue("16") int batchSize,
-        @DefaultValue("2m") Duration lease,
+        @DefaultValue("10m") Duration lease,
         @DefaultValue("30s") Duration firstRetryDelay,
         @DefaultValue("6") int maxAttempts) {}

@@ -61,8 +61,8 @@ class RequestLedger {
                             mail_body_path_name, docx_path_name, do_archive, send_mail, send_message, send_whatsapp,
                             send_facebook, send_twitter, channel_name, inputDataXML, created_at, duration_ms,
                             archive_status, document_index, mail_status, mail_failure, mail_recipient,
-                            attachments_location)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            attachments_location, master_key)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         entry.requestId(),
                         entry.caller().cabinetId(),
@@ -92,7 +92,8 @@ class RequestLedger {
                         entry.mailStatus(),
                         truncate(entry.mailFailure(), 500),
                         entry.mailRecipient(),
-                        emptyToNull(request.attachmentsLocation()))
+                        emptyToNull(request.attachmentsLocation()),
+                        request.source() == GenerationRequest.Source.DB ? request.data() : null)
                 .update();
     }
 
@@ -143,7 +144,8 @@ class RequestLedger {
             String messagePathName,
             String phone,
             String socialId,
-            Map<TextMedium, TextOutcome> texts) {}
+            Map<TextMedium, TextOutcome> texts,
+            String masterKey) {}
 
     Optional<Recorded> find(long cabinetId, long requestId) {
         return jdbc.sql("""
@@ -151,7 +153,7 @@ class RequestLedger {
                                docx_path_name, channel_name, archive_status, mail_status, mail_recipient,
                                attachments_location, message_path_name, phone_recipient, social_recipient,
                                message_status, message_channel, whatsapp_status, whatsapp_channel,
-                               facebook_status, facebook_channel, twitter_status, twitter_channel
+                               facebook_status, facebook_channel, twitter_status, twitter_channel, master_key
                         from omsJobQueueItems where cabinet_id = ? and request_id = ? and outcome = 'GENERATED'""")
                 .params(cabinetId, requestId)
                 .query((rs, n) -> new Recorded(
@@ -169,7 +171,8 @@ class RequestLedger {
                         rs.getString(12),
                         rs.getString(13),
                         rs.getString(14),
-                        texts(rs)))
+                        texts(rs),
+                        rs.getString("master_key")))
                 .optional();
     }
 
@@ -182,6 +185,34 @@ class RequestLedger {
             }
         }
         return texts;
+    }
+
+    /** The status columns a retry or the queue may change, by step. */
+    private static final Map<String, String> STATUS_COLUMNS = Map.of(
+            "ARCHIVE", "archive_status",
+            "MAIL", "mail_status",
+            "MESSAGE", "message_status",
+            "WHATSAPP", "whatsapp_status",
+            "FACEBOOK", "facebook_status",
+            "TWITTER", "twitter_status");
+
+    /**
+     * Claims a failed step for one retry: FAILED becomes RETRYING in one statement, so that of
+     * several retries sent at once only one does the step.
+     */
+    boolean claimRetry(long requestId, String step) {
+        return jdbc.sql("update omsJobQueueItems set " + STATUS_COLUMNS.get(step) + " = 'RETRYING' where request_id = ?"
+                                + " and " + STATUS_COLUMNS.get(step) + " = 'FAILED'")
+                        .param(requestId)
+                        .update()
+                == 1;
+    }
+
+    /** Sets a step's status (QUEUED again while the queue still tries, FAILED when it gave up). */
+    void markStep(long requestId, String step, String status) {
+        jdbc.sql("update omsJobQueueItems set " + STATUS_COLUMNS.get(step) + " = ? where request_id = ?")
+                .params(status, requestId)
+                .update();
     }
 
     void markArchived(long requestId, long documentIndex) {

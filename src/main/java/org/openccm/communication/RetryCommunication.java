@@ -67,19 +67,23 @@ class RetryCommunication {
         Recorded recorded = ledger.find(caller.cabinetId(), requestId)
                 .orElseThrow(() -> new OmsException(
                         ErrorCode.NOTHING_TO_RETRY, "No generated request " + requestId + " in this cabinet."));
-        boolean archiveFailed = "FAILED".equals(recorded.archiveStatus());
-        boolean mailFailed = "FAILED".equals(recorded.mailStatus());
+        String channel = channelName.isEmpty() ? recorded.channelName() : channelName;
+        if ("FAILED".equals(recorded.mailStatus()) && !isMailChannel(caller, channel)) {
+            throw new OmsException(
+                    ErrorCode.RETRY_CHANNEL_NOT_FOUND, "The mail retry needs channelName to name a mail channel.");
+        }
+        boolean archiveFailed =
+                "FAILED".equals(recorded.archiveStatus()) && ledger.claimRetry(requestId, WorkQueue.ARCHIVE);
+        boolean mailFailed = "FAILED".equals(recorded.mailStatus()) && ledger.claimRetry(requestId, WorkQueue.MAIL);
         List<TextMedium> textsFailed = recorded.texts().entrySet().stream()
                 .filter(entry -> "FAILED".equals(entry.getValue().status()))
                 .map(Map.Entry::getKey)
+                .filter(medium -> ledger.claimRetry(requestId, medium.name()))
                 .toList();
         if (!archiveFailed && !mailFailed && textsFailed.isEmpty()) {
-            throw new OmsException(ErrorCode.NOTHING_TO_RETRY, "Request " + requestId + " has no failed step.");
-        }
-        String channel = channelName.isEmpty() ? recorded.channelName() : channelName;
-        if (mailFailed && !isMailChannel(caller, channel)) {
             throw new OmsException(
-                    ErrorCode.RETRY_CHANNEL_NOT_FOUND, "The mail retry needs channelName to name a mail channel.");
+                    ErrorCode.NOTHING_TO_RETRY,
+                    "Request " + requestId + " has no failed step (or a retry is running).");
         }
 
         Boolean archived = archiveFailed ? archiveStep(caller.cabinetId(), recorded) : null;
@@ -125,15 +129,16 @@ class RetryCommunication {
                     pdf,
                     recorded.requestId(),
                     recorded.productName(),
-                    null,
+                    recorded.masterKey(),
                     recorded.communicationId()));
             ledger.markArchived(recorded.requestId(), document.documentIndex());
             return true;
         } catch (IOException | RuntimeException e) {
             log.warn(
-                    "Retry could not archive request {}: {}",
+                    "Archival of request {} failed: {}",
                     recorded.requestId(),
                     e.getClass().getSimpleName());
+            ledger.markStep(recorded.requestId(), WorkQueue.ARCHIVE, "FAILED");
             return false;
         }
     }

@@ -29,7 +29,18 @@ class WorkQueue {
     }
 
     /** A claimed item; attempts counts this one. */
-    record Claimed(long id, long requestId, long cabinetId, String kind, String channelName, int attempts) {}
+    record Claimed(
+            long id,
+            long requestId,
+            long cabinetId,
+            String kind,
+            String channelName,
+            int attempts,
+            Instant leaseUntil) {
+        boolean isLeaseOver(Instant now) {
+            return !now.isBefore(leaseUntil);
+        }
+    }
 
     void enqueue(long requestId, long cabinetId, String kind, String channelName) {
         Timestamp now = Timestamp.from(clock.instant());
@@ -52,9 +63,10 @@ class WorkQueue {
                 .params(Timestamp.from(now), Timestamp.from(now), properties.batchSize())
                 .query(Long.class)
                 .list();
+        Instant leaseUntil = now.plus(properties.lease());
         for (Long id : ids) {
             jdbc.sql("update work_item set state = 'RUNNING', lease_until = ?, attempts = attempts + 1 where id = ?")
-                    .params(Timestamp.from(now.plus(properties.lease())), id)
+                    .params(Timestamp.from(leaseUntil), id)
                     .update();
         }
         return ids.stream()
@@ -67,31 +79,43 @@ class WorkQueue {
                                 rs.getLong(3),
                                 rs.getString(4),
                                 rs.getString(5),
-                                rs.getInt(6)))
+                                rs.getInt(6),
+                                leaseUntil))
                         .single())
                 .toList();
     }
 
-    void markDone(long id) {
-        jdbc.sql(
-                        "update work_item set state = 'DONE', completed_at = ?, lease_until = null, last_error = null where id = ?")
-                .params(Timestamp.from(clock.instant()), id)
+    /**
+     * Marks the item done, if this worker still holds it (same attempt, still RUNNING): a worker
+     * whose lease ran out and was taken over does not overwrite the new owner's state.
+     */
+    void markDone(Claimed item) {
+        jdbc.sql("update work_item set state = 'DONE', completed_at = ?, lease_until = null, last_error = null"
+                        + " where id = ? and state = 'RUNNING' and attempts = ?")
+                .params(Timestamp.from(clock.instant()), item.id(), item.attempts())
                 .update();
     }
 
-    /** Schedules the next attempt with exponential backoff, or leaves the item FAILED after the last one. */
-    void markAttemptFailed(Claimed item, String reason) {
+    /**
+     * Schedules the next attempt with exponential backoff, or leaves the item FAILED after the last
+     * one; only while this worker still holds the item.
+     *
+     * @return true when this was the last attempt
+     */
+    boolean markAttemptFailed(Claimed item, String reason) {
         if (item.attempts() >= properties.maxAttempts()) {
-            jdbc.sql("update work_item set state = 'FAILED', lease_until = null, last_error = ? where id = ?")
-                    .params(truncate(reason), item.id())
+            jdbc.sql("update work_item set state = 'FAILED', lease_until = null, last_error = ?"
+                            + " where id = ? and state = 'RUNNING' and attempts = ?")
+                    .params(truncate(reason), item.id(), item.attempts())
                     .update();
-            return;
+            return true;
         }
         Duration delay = properties.firstRetryDelay().multipliedBy(1L << Math.min(20, item.attempts() - 1));
         jdbc.sql("update work_item set state = 'PENDING', lease_until = null, next_attempt_at = ?, last_error = ?"
-                        + " where id = ?")
-                .params(Timestamp.from(clock.instant().plus(delay)), truncate(reason), item.id())
+                        + " where id = ? and state = 'RUNNING' and attempts = ?")
+                .params(Timestamp.from(clock.instant().plus(delay)), truncate(reason), item.id(), item.attempts())
                 .update();
+        return false;
     }
 
     private static String truncate(String text) {

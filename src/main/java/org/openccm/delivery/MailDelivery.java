@@ -105,7 +105,7 @@ public class MailDelivery {
             throws MessagingException, UnsupportedEncodingException {
         MimeMessage message = new StableIdMessage(session, mail.idempotencyKey());
         message.setFrom(new InternetAddress(channel.settings().getOrDefault("from", "noreply@openccm.invalid"), true));
-        message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(recipient, true));
+        message.setRecipient(Message.RecipientType.TO, singleAddress(recipient));
         message.setSubject(mail.subject().replaceAll("[\\r\\n]+", " "), "UTF-8");
         message.setSentDate(Date.from(clock.instant()));
 
@@ -124,6 +124,27 @@ public class MailDelivery {
         message.setContent(content);
         message.saveChanges();
         return message;
+    }
+
+    /**
+     * The one recipient of a mail: exactly one syntactically valid address with an ASCII mailbox,
+     * so that a value from the data can neither fan out to a list nor smuggle in headers.
+     */
+    static InternetAddress singleAddress(String recipient) throws AddressException {
+        if (recipient.length() > 320) {
+            throw new AddressException("too long");
+        }
+        InternetAddress[] parsed = InternetAddress.parse(recipient, true);
+        if (parsed.length != 1 || parsed[0].isGroup()) {
+            throw new AddressException("not exactly one address");
+        }
+        InternetAddress address = parsed[0];
+        address.validate();
+        String mailbox = address.getAddress();
+        if (!mailbox.contains("@") || !mailbox.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new AddressException("not an ASCII mailbox");
+        }
+        return address;
     }
 
     private void send(Session session, Channel channel, MimeMessage message) throws MessagingException {
