@@ -1,6 +1,7 @@
 package org.openccm.admin;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * On the first start against an empty database, creates the first cabinet with its supervisor
@@ -36,46 +37,63 @@ class BootstrapFirstCabinet implements ApplicationRunner {
     private final BootstrapProperties properties;
     private final StorageProperties storage;
     private final SampleLoader samples;
+    private final TransactionTemplate transactions;
 
     BootstrapFirstCabinet(
-            Directory directory, BootstrapProperties properties, StorageProperties storage, SampleLoader samples) {
+            Directory directory,
+            BootstrapProperties properties,
+            StorageProperties storage,
+            SampleLoader samples,
+            TransactionTemplate transactions) {
+        this.transactions = transactions;
         this.directory = directory;
         this.properties = properties;
         this.storage = storage;
         this.samples = samples;
     }
 
-    /** One transaction: a crash half-way leaves an empty database, so the next start tries again. */
+    /**
+     * One transaction: a crash half-way leaves an empty database, so the next start tries again;
+     * an instance that loses the race to another finds the cabinet taken and leaves it alone.
+     */
     @Override
-    @Transactional(rollbackFor = Exception.class)
     public void run(ApplicationArguments args) throws IOException {
         if (directory.hasAnyCabinet()) {
             return;
         }
+        boolean generated = properties.password().isEmpty();
+        String password = generated ? strongPassword() : properties.password();
         Cabinet cabinet;
         try {
-            cabinet = directory.createCabinet(properties.cabinet());
+            cabinet = transactions.execute(status -> createFirstCabinet(password));
         } catch (DuplicateKeyException raced) {
             log.info("Another instance created the first cabinet; nothing to bootstrap");
             return;
         }
-        boolean generated = properties.password().isEmpty();
-        String password = generated ? strongPassword() : properties.password();
-        directory.createUser(cabinet.id(), properties.username(), password, Role.SUPERVISOR);
         log.info("Created cabinet {} with supervisor {}", cabinet.name(), properties.username());
         if (generated) {
             Path file = writeOwnerOnly(
                     storage.dataDir().resolve(CREDENTIALS_FILE),
                     "cabinet=" + cabinet.name() + "\nusername=" + properties.username() + "\npassword=" + password
                             + "\n");
-            // Printed once, on purpose, to the console only (never to the log files).
+            // Printed once, on purpose, to the console (set OMS_BOOTSTRAP_PASSWORD where the console is a log).
             System.out.println("\n=== OpenCCM first start: cabinet '" + cabinet.name() + "', supervisor '"
                     + properties.username() + "', generated password: " + password + "\n=== (also written to "
                     + file.toAbsolutePath() + ", readable by this user only)\n");
         }
+    }
+
+    private Cabinet createFirstCabinet(String password) {
+        Cabinet cabinet = directory.createCabinet(properties.cabinet());
+        directory.createUser(cabinet.id(), properties.username(), password, Role.SUPERVISOR);
         if (properties.loadSamples()) {
-            samples.load(cabinet);
+            try {
+                samples.load(cabinet);
+            } catch (IOException e) {
+                throw new UncheckedIOException("The samples cannot be read", e);
+            }
         }
+        return cabinet;
     }
 
     private static String strongPassword() {

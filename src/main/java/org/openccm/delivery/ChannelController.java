@@ -10,8 +10,11 @@ import org.openccm.shared.errors.ErrorCode;
 import org.openccm.shared.errors.OmsException;
 import org.openccm.shared.web.RequestBodies;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -44,13 +47,7 @@ class ChannelController {
     Map<String, Object> create(HttpServletRequest request) {
         Caller caller = authenticator.requireSupervisor(request);
         JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
-        Map<String, String> settings = new LinkedHashMap<>();
-        body.path("settings").properties().forEach(entry -> {
-            if (!entry.getValue().isString() && !entry.getValue().isNumber()) {
-                throw OmsException.invalidInput("Setting '" + entry.getKey() + "' must be text or a number.");
-            }
-            settings.put(entry.getKey(), entry.getValue().asString());
-        });
+        Map<String, String> settings = settings(body);
         String name = RequestBodies.text(body, "name");
         try {
             channels.create(caller.cabinetId(), name, RequestBodies.text(body, "type"), settings);
@@ -58,6 +55,41 @@ class ChannelController {
             throw OmsException.invalidInput(e.getMessage());
         }
         return describe(channels.find(caller.cabinetId(), name).orElseThrow());
+    }
+
+    @PutMapping("/{name}")
+    Map<String, Object> replace(HttpServletRequest request, @PathVariable String name) {
+        Caller caller = authenticator.requireSupervisor(request);
+        JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
+        Map<String, String> settings = settings(body);
+        try {
+            if (!channels.replaceSettings(caller.cabinetId(), name, settings)) {
+                throw new OmsException(ErrorCode.CHANNEL_NOT_FOUND, "No channel named '" + name + "'.");
+            }
+        } catch (IllegalArgumentException e) {
+            throw OmsException.invalidInput(e.getMessage());
+        }
+        return describe(channels.find(caller.cabinetId(), name).orElseThrow());
+    }
+
+    @DeleteMapping("/{name}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(HttpServletRequest request, @PathVariable String name) {
+        Caller caller = authenticator.requireSupervisor(request);
+        if (!channels.delete(caller.cabinetId(), name)) {
+            throw new OmsException(ErrorCode.CHANNEL_NOT_FOUND, "No channel named '" + name + "'.");
+        }
+    }
+
+    private static Map<String, String> settings(JsonNode body) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        body.path("settings").properties().forEach(entry -> {
+            if (!entry.getValue().isString() && !entry.getValue().isNumber()) {
+                throw OmsException.invalidInput("Setting '" + entry.getKey() + "' must be text or a number.");
+            }
+            settings.put(entry.getKey(), entry.getValue().asString());
+        });
+        return settings;
     }
 
     private static Map<String, Object> describe(Channels.Channel channel) {

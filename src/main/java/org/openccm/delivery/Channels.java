@@ -23,6 +23,93 @@ public class Channels {
     /** Setting names whose values are secrets. */
     static final Set<String> SECRET_SETTINGS = Set.of("password", "token", "apiKey", "authToken");
 
+    /** The settings each type of channel takes, with the values each may have (null: free text). */
+    private static final Map<String, Map<String, String>> SETTINGS = Map.of(
+            "MAIL",
+                    settingRules(
+                            "transport",
+                            "SMTP|OUTBOX",
+                            "host",
+                            null,
+                            "port",
+                            "[0-9]{1,5}",
+                            "security",
+                            "STARTTLS|TLS|NONE",
+                            "username",
+                            null,
+                            "password",
+                            null,
+                            "from",
+                            null,
+                            "fallbackRecipient",
+                            null),
+            "SMS", textRules(),
+            "WHATSAPP", textRules(),
+            "FACEBOOK", textRules(),
+            "TWITTER", textRules());
+
+    private static Map<String, String> textRules() {
+        return settingRules(
+                "provider",
+                "GENERIC|TWILIO|WHATSAPP_CLOUD|FACEBOOK_MESSENGER|FACEBOOK_PAGE|X_POST|X_DM|OUTBOX",
+                "url",
+                "https?://[^\\s]{1,2000}",
+                "token",
+                null,
+                "apiKey",
+                null,
+                "authToken",
+                null,
+                "accountSid",
+                "[A-Za-z0-9]{1,64}",
+                "from",
+                null,
+                "phoneNumberId",
+                "[A-Za-z0-9]{1,64}",
+                "pageId",
+                "[A-Za-z0-9]{1,64}",
+                "maxSegments",
+                "[1-9][0-9]?",
+                "timeoutSeconds",
+                "[1-9][0-9]?",
+                "fallbackRecipient",
+                null);
+    }
+
+    private static Map<String, String> settingRules(String... pairs) {
+        Map<String, String> rules = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            rules.put(pairs[i], pairs[i + 1]);
+        }
+        return rules;
+    }
+
+    /** Refuses unknown settings and values out of their range, naming the setting. */
+    private static void checkSettings(String type, Map<String, String> settings) {
+        Map<String, String> rules = SETTINGS.get(type);
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            if (!rules.containsKey(setting.getKey())) {
+                throw new IllegalArgumentException("A " + type + " channel has no setting '" + setting.getKey()
+                        + "'; it takes " + String.join(", ", rules.keySet()));
+            }
+            String pattern = rules.get(setting.getKey());
+            String value = setting.getValue() == null ? "" : setting.getValue();
+            if (value.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException(
+                        "Setting '" + setting.getKey() + "' must not hold control characters");
+            }
+            if (pattern != null && !value.matches(pattern)) {
+                throw new IllegalArgumentException("Setting '" + setting.getKey() + "' must match " + pattern);
+            }
+        }
+        if ("MAIL".equals(type) && settings.containsKey("port")) {
+            int port = Integer.parseInt(settings.get("port"));
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("Setting 'port' must be 1 to 65535");
+            }
+        }
+    }
+
     private final JdbcClient jdbc;
     private final Clock clock;
     private final SecretBox secrets;
@@ -74,19 +161,64 @@ public class Channels {
     }
 
     public void create(long cabinetId, String name, String type, Map<String, String> settings) {
-        if (name == null || !name.matches("[A-Za-z0-9_.-]{1,32}")) {
-            throw new IllegalArgumentException("A channel name has 1-32 letters, digits, '.', '_' or '-'");
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")) {
+            throw new IllegalArgumentException(
+                    "A channel name has 1-32 letters, digits, '.', '_' or '-' and starts with a letter or digit");
         }
-        if (type == null || !type.matches("MAIL|SMS|WHATSAPP|FACEBOOK|TWITTER")) {
+        if (type == null || !SETTINGS.containsKey(type)) {
             throw new IllegalArgumentException("A channel type is MAIL, SMS, WHATSAPP, FACEBOOK or TWITTER");
         }
+        checkSettings(type, settings);
+        jdbc.sql("insert into channel (cabinet_id, name, channel_type, settings, created_at) values (?, ?, ?, ?, ?)")
+                .params(cabinetId, name, type, sealed(settings), Timestamp.from(clock.instant()))
+                .update();
+    }
+
+    /**
+     * Replaces a channel's settings. A secret sent as "****" (as listed) keeps its stored value,
+     * so that a client can send back what it read.
+     *
+     * @return false when there is no such channel
+     */
+    public boolean replaceSettings(long cabinetId, String name, Map<String, String> settings) {
+        Optional<Channel> existing = find(cabinetId, name);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        checkSettings(existing.get().type(), settings);
+        Map<String, String> fresh = new LinkedHashMap<>();
+        Map<String, String> kept = new LinkedHashMap<>();
+        settings.forEach((key, value) -> {
+            if (SECRET_SETTINGS.contains(key)
+                    && "****".equals(value)
+                    && existing.get().settings().containsKey(key)) {
+                kept.put(key, existing.get().settings().get(key));
+            } else {
+                fresh.put(key, value);
+            }
+        });
+        Map<String, String> stored = new LinkedHashMap<>(parse(sealed(fresh)));
+        stored.putAll(kept);
+        jdbc.sql("update channel set settings = ? where cabinet_id = ? and name = ?")
+                .params(json.writeValueAsString(stored), cabinetId, name)
+                .update();
+        return true;
+    }
+
+    public boolean delete(long cabinetId, String name) {
+        return jdbc.sql("delete from channel where cabinet_id = ? and name = ?")
+                        .params(cabinetId, name)
+                        .update()
+                > 0;
+    }
+
+    /** The settings as stored: secrets encrypted. */
+    private String sealed(Map<String, String> settings) {
         Map<String, String> stored = new LinkedHashMap<>();
         settings.forEach((key, value) -> stored.put(
                 key,
                 SECRET_SETTINGS.contains(key) && value != null && !value.isEmpty() ? secrets.encrypt(value) : value));
-        jdbc.sql("insert into channel (cabinet_id, name, channel_type, settings, created_at) values (?, ?, ?, ?, ?)")
-                .params(cabinetId, name, type, json.writeValueAsString(stored), Timestamp.from(clock.instant()))
-                .update();
+        return json.writeValueAsString(stored);
     }
 
     private Map<String, String> parse(String settings) {

@@ -212,4 +212,82 @@ class MailDeliveryTest extends ApiTestBase {
 
         assertThat(answer.body().get("status").asInt()).isEqualTo(1067);
     }
+
+    @Test
+    void aRecipientValueMustBeExactlyOneAddress() {
+        String supervisor = connect("oms", "11sp1");
+        String channel = smtpChannel(supervisor);
+        String product = mailProduct(supervisor);
+        String operator = sessionOfNewUser(Role.OPERATOR);
+
+        for (String recipients : java.util.List.of(
+                "a@example.net, b@example.net",
+                "list:x@example.net,y@example.net;",
+                "no-at-sign",
+                "ü@exämple.net",
+                "r@example.net".repeat(30))) {
+            Answer answer = generate(operator, product, channel, "many", recipients);
+
+            assertThat(answer.body().get("status").asInt())
+                    .as(recipients + ": " + answer.raw())
+                    .isZero();
+            assertThat(answer.body()
+                            .get("synchronousDelivery")
+                            .get("mailStatus")
+                            .asString())
+                    .as(recipients)
+                    .isEqualTo("Failed");
+        }
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void channelSettingsAreCheckedReplacedAndDeleted() {
+        String supervisor = connect("oms", "11sp1");
+        String name = "CHK" + NAMES.incrementAndGet();
+        Map<String, Object> lowerCase =
+                Map.of("name", name, "type", "MAIL", "settings", Map.of("security", "starttls"));
+        Map<String, Object> unknown = Map.of("name", name, "type", "MAIL", "settings", Map.of("Password", "x"));
+        Map<String, Object> dots = Map.of("name", "..", "type", "MAIL", "settings", Map.of());
+        Map<String, Object> badPort = Map.of("name", name, "type", "MAIL", "settings", Map.of("port", "abc"));
+
+        assertThat(post("/admin/channels", auth(supervisor), json(lowerCase)).httpStatus())
+                .isEqualTo(400);
+        assertThat(post("/admin/channels", auth(supervisor), json(unknown)).httpStatus())
+                .isEqualTo(400);
+        assertThat(post("/admin/channels", auth(supervisor), json(dots)).httpStatus())
+                .isEqualTo(400);
+        assertThat(post("/admin/channels", auth(supervisor), json(badPort)).httpStatus())
+                .isEqualTo(400);
+
+        String channel = smtpChannel(supervisor);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("transport", "SMTP");
+        settings.put("host", "127.0.0.1");
+        settings.put("port", Integer.toString(smtp.getSmtp().getPort()));
+        settings.put("security", "NONE");
+        settings.put("username", "mailer");
+        settings.put("password", "****");
+        settings.put("from", "Changed <changed@nordlicht.example>");
+        java.net.http.HttpRequest put = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/admin/channels/" + channel))
+                .header("cabinetName", CABINET)
+                .header("sessionId", supervisor)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json(Map.of("settings", settings))))
+                .build();
+        try {
+            var answer = java.net.http.HttpClient.newHttpClient()
+                    .send(put, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body()).contains("changed@nordlicht.example").doesNotContain("Smtp-Secret-7");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        Answer mailed =
+                generate(sessionOfNewUser(Role.OPERATOR), mailProduct(supervisor), channel, "kept", "zoe@example.com");
+        assertThat(mailed.body().get("synchronousDelivery").get("mailStatus").asString())
+                .as("the kept password still authenticates")
+                .isEqualTo("Success");
+    }
 }

@@ -114,4 +114,28 @@ class RetryApiTest extends ApiTestBase {
         assertThat(post(RETRY, Map.of("cabinetName", CABINET), "{}").status()).isEqualTo("-50146");
         assertThat(post(RETRY, Map.of(), "{}").status()).isEqualTo("-1011");
     }
+
+    @Test
+    void parallelRetriesDeliverOnce() throws Exception {
+        String supervisor = connect("oms", "11sp1");
+        String down = channel(supervisor, 1);
+        String up = channel(supervisor, smtp.getSmtp().getPort());
+        String operator = sessionOfNewUser(Role.OPERATOR);
+        String requestId = failedMailRequest(operator, product(supervisor), down);
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.List<java.util.concurrent.Future<Answer>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            answers.add(clients.submit(() -> retry(operator, requestId, up)));
+        }
+        int successes = 0;
+        for (java.util.concurrent.Future<Answer> answer : answers) {
+            if (answer.get().status().equals("0")) {
+                successes++;
+            }
+        }
+        clients.shutdown();
+
+        assertThat(successes).isEqualTo(1);
+        assertThat(smtp.getReceivedMessages()).hasSize(1);
+    }
 }

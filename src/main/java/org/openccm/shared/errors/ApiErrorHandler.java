@@ -112,7 +112,7 @@ public class ApiErrorHandler {
         Map<String, Object> body = new LinkedHashMap<>();
         if (operation == Operation.ADMIN) {
             body.put("code", code.code());
-            body.put("description", description);
+            body.put("description", adminDescription(code, description));
             return ResponseEntity.status(adminStatus(code)).body(body);
         }
         body.put("status", Integer.toString(code.code()));
@@ -120,11 +120,17 @@ public class ApiErrorHandler {
         return ResponseEntity.ok(body);
     }
 
+    /** The admin API is ours: its answers drop the guide's message symbols, which mean nothing there. */
+    private static String adminDescription(ErrorCode code, String description) {
+        String prefix = code.guideMessage() + " - ";
+        return description.startsWith(prefix) ? description.substring(prefix.length()) : description;
+    }
+
     private static HttpStatus adminStatus(ErrorCode code) {
         return switch (code) {
             case INVALID_SESSION, CABINET_NOT_FOUND -> HttpStatus.UNAUTHORIZED;
             case INSUFFICIENT_RIGHTS -> HttpStatus.FORBIDDEN;
-            case PRODUCT_NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case PRODUCT_NOT_FOUND, CHANNEL_NOT_FOUND -> HttpStatus.NOT_FOUND;
             case INVALID_INPUT -> HttpStatus.BAD_REQUEST;
             default -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
