@@ -1,19 +1,13 @@
 package org.openccm.archive;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.util.Base64;
 import java.util.HexFormat;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import org.openccm.storage.S3Connection;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -35,21 +29,12 @@ final class S3ArchiveStore implements ArchiveStore {
         this.prefix = settings.prefix().isEmpty() || settings.prefix().endsWith("/")
                 ? settings.prefix()
                 : settings.prefix() + "/";
-        var builder = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .region(Region.of(settings.region()))
-                .serviceConfiguration(S3Configuration.builder()
-                        .pathStyleAccessEnabled(settings.pathStyle())
-                        .build());
-        if (!settings.endpoint().isEmpty()) {
-            builder.endpointOverride(URI.create(settings.endpoint()));
-        }
-        builder.credentialsProvider(
-                settings.accessKey().isEmpty()
-                        ? DefaultCredentialsProvider.builder().build()
-                        : StaticCredentialsProvider.create(
-                                AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())));
-        this.client = builder.build();
+        this.client = S3Connection.client(
+                settings.endpoint(),
+                settings.region(),
+                settings.accessKey(),
+                settings.secretKey(),
+                settings.pathStyle());
     }
 
     @Override

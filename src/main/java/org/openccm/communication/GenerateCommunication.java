@@ -152,7 +152,8 @@ class GenerateCommunication {
             RenderedDocument rendered =
                     render(product, version, data, requestFacts(caller, request, requestId, version));
             GenerationResponse response = storeOutputs(request, requestId, rendered, outputs);
-            response.latestBaselinedVersion = isLatestBaselined(product, version) ? "Y" : "N";
+            response.latestBaselinedVersion =
+                    request.reportVersion() == null || isLatestBaselined(product, version) ? "Y" : "N";
             response.transactionId = product.isNumberedDocument() ? Long.toString(requestId) : "0";
             Archival archival = switch (request.doArchive()) {
                 case "S" -> archiveNow(caller, request, requestId, product, rendered, response);

@@ -6,13 +6,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.springframework.stereotype.Component;
 
 /**
  * Keeps each cabinet's files under {@code <data dir>/cabinets/<cabinet id>/output}. A file is
  * written to a temporary name and moved into place, so readers never see half a document.
  */
-@Component
 public class LocalFolderStore implements OutputStore {
     private final Path root;
 

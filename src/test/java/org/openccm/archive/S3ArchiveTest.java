@@ -34,6 +34,7 @@ import tools.jackson.databind.JsonNode;
 /** The archive on a real S3-compatible server (S3Mock), started by the test in a process of its own. */
 class S3ArchiveTest extends ApiTestBase {
     private static final String BUCKET = "oms-archive";
+    private static final String OUTPUT_BUCKET = "oms-output";
     private static Process s3mock;
     private static int s3Port;
 
@@ -44,6 +45,10 @@ class S3ArchiveTest extends ApiTestBase {
         registry.add("oms.archive.s3.endpoint", () -> "http://127.0.0.1:" + s3Port);
         registry.add("oms.archive.s3.access-key", () -> "test-access");
         registry.add("oms.archive.s3.secret-key", () -> "test-secret");
+        registry.add("oms.storage.s3.bucket", () -> OUTPUT_BUCKET);
+        registry.add("oms.storage.s3.endpoint", () -> "http://127.0.0.1:" + s3Port);
+        registry.add("oms.storage.s3.access-key", () -> "test-access");
+        registry.add("oms.storage.s3.secret-key", () -> "test-secret");
     }
 
     private static void startS3Mock() throws Exception {
@@ -60,7 +65,7 @@ class S3ArchiveTest extends ApiTestBase {
                         "--server.port=0",
                         "--server.address=127.0.0.1",
                         "--com.adobe.testing.s3mock.http-port=" + s3Port,
-                        "--com.adobe.testing.s3mock.store.initial-buckets=" + BUCKET)
+                        "--com.adobe.testing.s3mock.store.initial-buckets=" + BUCKET + "," + OUTPUT_BUCKET)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -112,6 +117,7 @@ class S3ArchiveTest extends ApiTestBase {
         assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
         assertThat(answer.text("archivalDescription")).isEqualTo("Success");
         JsonNode details = answer.body().get("archivalDetails");
+        byte[] generated;
         long imageIndex = details.get("imageIndex").asLong();
         try (S3Client s3 = client()) {
             List<S3Object> objects =
@@ -125,7 +131,14 @@ class S3ArchiveTest extends ApiTestBase {
             byte[] stored = s3.getObjectAsBytes(
                             request -> request.bucket(BUCKET).key(key))
                     .asByteArray();
-            assertThat(stored).isEqualTo(Files.readAllBytes(outputFile(answer.text("filePathName"))));
+            long cabinetId = directory.findCabinet(CABINET).orElseThrow().id();
+            generated = s3.getObjectAsBytes(request -> request.bucket(OUTPUT_BUCKET)
+                            .key("output/" + cabinetId + "/" + answer.text("filePathName")))
+                    .asByteArray();
+            assertThat(stored).isEqualTo(generated);
+            assertThat(Files.exists(outputFile(answer.text("filePathName"))))
+                    .as("the output is in the bucket, not in the data folder")
+                    .isFalse();
         }
         String supervisor = connect("oms", "11sp1");
         HttpResponse<byte[]> content = HttpClient.newHttpClient()
@@ -137,6 +150,6 @@ class S3ArchiveTest extends ApiTestBase {
                                 .build(),
                         HttpResponse.BodyHandlers.ofByteArray());
         assertThat(content.statusCode()).isEqualTo(200);
-        assertThat(content.body()).isEqualTo(Files.readAllBytes(outputFile(answer.text("filePathName"))));
+        assertThat(content.body()).isEqualTo(generated);
     }
 }
