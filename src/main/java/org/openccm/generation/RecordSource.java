@@ -75,7 +75,10 @@ public class RecordSource implements DisposableBean {
         }
         try (Connection connection = serverDataSource.getConnection()) {
             String product = connection.getMetaData().getDatabaseProductName();
-            String url = connection.getMetaData().getURL();
+            // The configured URL, not the driver's canonical one, which drops settings such as AUTO_SERVER.
+            String url = serverDataSource instanceof HikariDataSource hikari && hikari.getJdbcUrl() != null
+                    ? hikari.getJdbcUrl()
+                    : connection.getMetaData().getURL();
             String password = sharedPassword(serverJdbc);
             if (product.contains("H2")) {
                 createH2Account(serverJdbc, password);
@@ -84,7 +87,8 @@ public class RecordSource implements DisposableBean {
             } else {
                 throw new SQLException("No restricted account for " + product);
             }
-            return pool(url, ACCOUNT, password);
+            // Settings that need admin rights (H2's WRITE_DELAY) are the server account's business.
+            return pool(url.replaceAll("(?i);WRITE_DELAY=[0-9]+", ""), ACCOUNT, password);
         } catch (RuntimeException | SQLException e) {
             log.warn(
                     "Record queries run on the server's own connection in read-only transactions: could not set up"
