@@ -2,8 +2,6 @@ package org.openccm.archive;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +9,7 @@ import org.openccm.session.Authenticator;
 import org.openccm.session.Caller;
 import org.openccm.shared.errors.ErrorCode;
 import org.openccm.shared.errors.OmsException;
+import org.openccm.shared.web.QueryParameters;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,13 +42,13 @@ class ArchiveController {
             @RequestParam(defaultValue = "100") String limit) {
         Caller caller = authenticator.requireSupervisor(request);
         DocumentArchive.Criteria criteria = new DocumentArchive.Criteria(
-                number("requestId", requestId),
+                QueryParameters.whole("requestId", requestId),
                 communicationId,
                 productName,
                 masterKey,
-                instant("from", from),
-                instant("to", to));
-        Long max = number("limit", limit);
+                QueryParameters.instant("from", from),
+                QueryParameters.instant("to", to));
+        Long max = QueryParameters.whole("limit", limit);
         return archive.search(caller.cabinetId(), criteria, max == null ? 100 : max.intValue()).stream()
                 .map(ArchiveController::describe)
                 .toList();
@@ -58,7 +57,7 @@ class ArchiveController {
     @GetMapping("/{documentIndex}/content")
     ResponseEntity<byte[]> content(HttpServletRequest request, @PathVariable String documentIndex) throws IOException {
         Caller caller = authenticator.requireSupervisor(request);
-        Long index = number("documentIndex", documentIndex);
+        Long index = QueryParameters.whole("documentIndex", documentIndex);
         ArchivedDocument document = archive.find(caller.cabinetId(), index == null ? -1 : index)
                 .orElseThrow(() ->
                         new OmsException(ErrorCode.PRODUCT_NOT_FOUND, "No archived document " + documentIndex + "."));
@@ -66,27 +65,6 @@ class ArchiveController {
                 .contentType(MediaType.parseMediaType(document.contentType()))
                 .header("X-Checksum-SHA256", document.checksumSha256())
                 .body(archive.content(document));
-    }
-
-    private static Long number(String name, String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        if (!value.matches("[0-9]{1,18}")) {
-            throw OmsException.invalidInput(name + " must be a whole number.");
-        }
-        return Long.parseLong(value);
-    }
-
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw OmsException.invalidInput(name + " must be an ISO-8601 instant such as 2026-01-31T00:00:00Z.");
-        }
     }
 
     private static Map<String, Object> describe(ArchivedDocument document) {

@@ -160,7 +160,7 @@ public class DocumentArchive {
      * A volume row is created on first use.
      */
     private long currentVolume() {
-        ArchiveProperties.S3 s3 = properties.s3();
+        StorageProperties.S3 s3 = properties.s3();
         return s3.isConfigured()
                 ? volume("s3-" + s3.bucket(), "S3", "s3://" + s3.bucket() + "/" + s3.prefix())
                 : volume(DEFAULT_VOLUME, "LOCAL", "archive");
@@ -204,7 +204,7 @@ public class DocumentArchive {
 
     /** An S3 volume opens with this instance's S3 settings, which must name the volume's bucket. */
     private ArchiveStore openS3(long volume, String location) {
-        ArchiveProperties.S3 s3 = properties.s3();
+        StorageProperties.S3 s3 = properties.s3();
         if (!location.equals("s3://" + s3.bucket() + "/" + s3.prefix())) {
             throw new IllegalStateException("Volume " + volume + " lives at " + location
                     + ", but this instance is configured for bucket " + s3.bucket());

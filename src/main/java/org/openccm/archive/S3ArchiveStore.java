@@ -5,6 +5,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.util.Base64;
 import java.util.HexFormat;
 import org.openccm.storage.S3Connection;
+import org.openccm.storage.StorageProperties;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,7 +25,7 @@ final class S3ArchiveStore implements ArchiveStore {
     private final String bucket;
     private final String prefix;
 
-    S3ArchiveStore(ArchiveProperties.S3 settings) {
+    S3ArchiveStore(StorageProperties.S3 settings) {
         this.bucket = settings.bucket();
         this.prefix = settings.prefix().isEmpty() || settings.prefix().endsWith("/")
                 ? settings.prefix()

@@ -502,10 +502,9 @@ class GenerateCommunication {
     }
 
     /**
-     * Archival and delivery arrive with a later release. Until then a request that asks for them
-     * is refused before anything is generated, so that nothing is half done.
+     * The rules on the archival and delivery flags that hold before anything is generated (1034,
+     * 1067, 1028), and the channel of each requested medium.
      */
-    // TODO(CCM-3): SMS, WhatsApp, Facebook and Twitter delivery; until then their flags other than N get 1028.
     private Routing checkStepsAvailable(Caller caller, GenerationRequest request, Product product) {
         if ("S".equals(request.doArchive())
                 && ("N".equals(request.skipEditing()) || "N".equals(request.skipApproval()))) {

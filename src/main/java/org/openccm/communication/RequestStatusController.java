@@ -2,8 +2,6 @@ package org.openccm.communication;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +10,7 @@ import org.openccm.session.Authenticator;
 import org.openccm.session.Caller;
 import org.openccm.shared.errors.ErrorCode;
 import org.openccm.shared.errors.OmsException;
+import org.openccm.shared.web.QueryParameters;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -51,7 +50,7 @@ class RequestStatusController {
         List<Object> params = new ArrayList<>(List.of(caller.cabinetId()));
         if (requestId != null && !requestId.isEmpty()) {
             sql.append(" and request_id = ?");
-            params.add(whole("requestId", requestId));
+            params.add(QueryParameters.whole("requestId", requestId));
         }
         if (communicationId != null && !communicationId.isEmpty()) {
             sql.append(" and communication_id = ?");
@@ -72,13 +71,14 @@ class RequestStatusController {
         }
         if (from != null && !from.isEmpty()) {
             sql.append(" and created_at >= ?");
-            params.add(Timestamp.from(instant("from", from)));
+            params.add(Timestamp.from(QueryParameters.instant("from", from)));
         }
         if (to != null && !to.isEmpty()) {
             sql.append(" and created_at <= ?");
-            params.add(Timestamp.from(instant("to", to)));
+            params.add(Timestamp.from(QueryParameters.instant("to", to)));
         }
-        sql.append(" order by request_id desc limit ").append(Math.min(1000, Math.max(1, whole("limit", limit))));
+        sql.append(" order by request_id desc limit ")
+                .append(Math.min(1000, Math.max(1, QueryParameters.whole("limit", limit))));
         return jdbc.sql(sql.toString())
                 .params(params)
                 .query((rs, n) -> {
@@ -103,20 +103,5 @@ class RequestStatusController {
                     return row;
                 })
                 .list();
-    }
-
-    private static long whole(String name, String value) {
-        if (!value.matches("[0-9]{1,18}")) {
-            throw OmsException.invalidInput(name + " must be a whole number.");
-        }
-        return Long.parseLong(value);
-    }
-
-    private static Instant instant(String name, String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw OmsException.invalidInput(name + " must be an ISO-8601 instant such as 2026-01-31T00:00:00Z.");
-        }
     }
 }

@@ -24,7 +24,7 @@ public record StorageProperties(
             @DefaultValue("output") String prefix,
             @DefaultValue("true") boolean pathStyle) {
 
-        boolean isConfigured() {
+        public boolean isConfigured() {
             return !bucket.isEmpty();
         }
 

@@ -10,17 +10,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openccm.session.Role;
 import org.openccm.support.ApiTestBase;
+import org.openccm.support.DeliveryFixtures;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Queued archival and mail (flags Y): workers, leases taken over after a crash, backoff, final failure. */
 class QueuedDeliveryTest extends ApiTestBase {
-    private static final AtomicInteger NAMES = new AtomicInteger();
 
     @RegisterExtension
     static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -29,43 +28,11 @@ class QueuedDeliveryTest extends ApiTestBase {
     JdbcClient jdbc;
 
     private String channel(String supervisor, int port) {
-        String name = "Q" + NAMES.incrementAndGet();
-        post(
-                "/admin/channels",
-                auth(supervisor),
-                json(Map.of(
-                        "name",
-                        name,
-                        "type",
-                        "MAIL",
-                        "settings",
-                        Map.of(
-                                "transport",
-                                "SMTP",
-                                "host",
-                                "127.0.0.1",
-                                "port",
-                                Integer.toString(port),
-                                "security",
-                                "NONE"))));
-        return name;
+        return DeliveryFixtures.smtpChannel(this, supervisor, port);
     }
 
     private String product(String supervisor) {
-        String name = "QUEUED_" + NAMES.incrementAndGet();
-        Map<String, Object> product = new LinkedHashMap<>();
-        product.put("name", name);
-        product.put("reportType", "LETTER");
-        product.put("dataKind", "XML");
-        product.put("recipientPath", "Letter.email");
-        product.put("mailSubject", "Queued letter");
-        post("/admin/products", auth(supervisor), json(product));
-        post(
-                "/admin/products/" + name + "/versions",
-                auth(supervisor),
-                json(Map.of("template", "<html><body><p>Letter for ${data.Letter.name}</p></body></html>")));
-        post("/admin/products/" + name + "/versions/1/baseline", auth(supervisor), null);
-        return name;
+        return DeliveryFixtures.mailedLetter(this, supervisor, "Your letter");
     }
 
     private long queue(String session, String product, String channel, int number) {

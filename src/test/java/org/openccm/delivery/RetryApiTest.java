@@ -6,58 +6,25 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openccm.session.Role;
 import org.openccm.support.ApiTestBase;
+import org.openccm.support.DeliveryFixtures;
 
 /** Retry (single mode) of a mail that failed because its server was down, against a real SMTP server. */
 class RetryApiTest extends ApiTestBase {
-    private static final AtomicInteger NAMES = new AtomicInteger();
     private static final String RETRY = "/OMSCommunicationService/retry";
 
     @RegisterExtension
     static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 
     private String channel(String supervisor, int port) {
-        String name = "R" + NAMES.incrementAndGet();
-        post(
-                "/admin/channels",
-                auth(supervisor),
-                json(Map.of(
-                        "name",
-                        name,
-                        "type",
-                        "MAIL",
-                        "settings",
-                        Map.of(
-                                "transport",
-                                "SMTP",
-                                "host",
-                                "127.0.0.1",
-                                "port",
-                                Integer.toString(port),
-                                "security",
-                                "NONE"))));
-        return name;
+        return DeliveryFixtures.smtpChannel(this, supervisor, port);
     }
 
     private String product(String supervisor) {
-        String name = "RETRIED_" + NAMES.incrementAndGet();
-        Map<String, Object> product = new LinkedHashMap<>();
-        product.put("name", name);
-        product.put("reportType", "LETTER");
-        product.put("dataKind", "XML");
-        product.put("recipientPath", "Letter.email");
-        product.put("mailSubject", "Your letter");
-        post("/admin/products", auth(supervisor), json(product));
-        post(
-                "/admin/products/" + name + "/versions",
-                auth(supervisor),
-                json(Map.of("template", "<html><body><p>Letter for ${data.Letter.name}</p></body></html>")));
-        post("/admin/products/" + name + "/versions/1/baseline", auth(supervisor), null);
-        return name;
+        return DeliveryFixtures.mailedLetter(this, supervisor, "Your letter");
     }
 
     private String failedMailRequest(String session, String product, String downChannel) {
