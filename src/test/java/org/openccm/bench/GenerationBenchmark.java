@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.openccm.OpenCcmApplication;
 import org.openccm.generation.DocumentGenerator;
@@ -254,14 +256,9 @@ public final class GenerationBenchmark {
                 return latencies;
             }));
         }
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            long remaining = (deadline - System.nanoTime()) / 1_000_000;
-            if (remaining > 0) {
-                Thread.sleep(Math.min(remaining, 200));
-            }
-        }
-        stop.set(true);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        timer.schedule(() -> stop.set(true), seconds, TimeUnit.SECONDS);
+        timer.shutdown();
         List<Long> all = new ArrayList<>();
         for (Future<List<Long>> worker : workers) {
             all.addAll(worker.get());
