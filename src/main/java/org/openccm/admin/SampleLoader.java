@@ -9,6 +9,7 @@ import org.openccm.delivery.Channels;
 import org.openccm.generation.Product;
 import org.openccm.generation.ProductCatalog;
 import org.openccm.generation.TemplateVersion;
+import org.openccm.servicemanager.Services;
 import org.openccm.session.Directory.Cabinet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +29,11 @@ class SampleLoader {
     private static final Logger log = LoggerFactory.getLogger(SampleLoader.class);
     private final ProductCatalog catalog;
     private final Channels channels;
+    private final Services services;
     private final ObjectMapper json = JsonMapper.builder().build();
 
-    SampleLoader(ProductCatalog catalog, Channels channels) {
+    SampleLoader(ProductCatalog catalog, Channels channels, Services services) {
+        this.services = services;
         this.catalog = catalog;
         this.channels = channels;
     }
@@ -48,6 +51,16 @@ class SampleLoader {
                     channel.get("name").asString(),
                     channel.get("type").asString(),
                     settings);
+        }
+        for (JsonNode service : json.readTree(read(resolver.getResource("classpath:samples/services.json")))) {
+            services.register(
+                    cabinet.id(),
+                    service.get("id").asLong(),
+                    service.get("name").asString(),
+                    service.get("type").asString(),
+                    service.path("channel").isString() ? service.get("channel").asString() : null,
+                    service.path("work").isString() ? service.get("work").asString() : null,
+                    service.path("count").asInt(0));
         }
         Resource[] definitions = resolver.getResources("classpath:samples/products/*/product.json");
         for (Resource definition : definitions) {

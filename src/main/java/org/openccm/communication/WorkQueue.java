@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.openccm.servicemanager.Services;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,8 +22,10 @@ class WorkQueue {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final QueueProperties properties;
+    private final Services services;
 
-    WorkQueue(JdbcClient jdbc, Clock clock, QueueProperties properties) {
+    WorkQueue(JdbcClient jdbc, Clock clock, QueueProperties properties, Services services) {
+        this.services = services;
         this.jdbc = jdbc;
         this.clock = clock;
         this.properties = properties;
@@ -56,7 +59,9 @@ class WorkQueue {
         Instant now = clock.instant();
         List<Long> ids = jdbc.sql("""
                         select id from work_item
-                        where (state = 'PENDING' and next_attempt_at <= ?) or (state = 'RUNNING' and lease_until <= ?)
+                        where ((state = 'PENDING' and next_attempt_at <= ?) or (state = 'RUNNING' and lease_until <= ?))
+                          and not exists (select 1 from oms_service s where s.cabinet_id = work_item.cabinet_id
+                                          and s.work_kind = work_item.kind and s.desired_count = 0)
                         order by next_attempt_at
                         limit ?
                         for update skip locked""")
@@ -90,6 +95,7 @@ class WorkQueue {
      * whose lease ran out and was taken over does not overwrite the new owner's state.
      */
     void markDone(Claimed item) {
+        services.countProcessed(item.cabinetId(), item.kind());
         jdbc.sql("update work_item set state = 'DONE', completed_at = ?, lease_until = null, last_error = null"
                         + " where id = ? and state = 'RUNNING' and attempts = ?")
                 .params(Timestamp.from(clock.instant()), item.id(), item.attempts())

@@ -110,6 +110,13 @@ public class ApiErrorHandler {
             return ResponseEntity.ok(response.toBody(operation));
         }
         Map<String, Object> body = new LinkedHashMap<>();
+        if (operation == Operation.SERVICE_MANAGER) {
+            body.put("FailedServiceID", java.util.List.of());
+            body.put("Descr", description);
+            body.put("MainCode", code.code());
+            body.put("Error", "true");
+            return ResponseEntity.ok(body);
+        }
         if (operation == Operation.ADMIN) {
             body.put("code", code.code());
             body.put("description", adminDescription(code, description));

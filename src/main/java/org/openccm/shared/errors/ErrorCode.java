@@ -31,7 +31,9 @@ public enum ErrorCode {
     COMMUNICATION_SUCCESS_ARCHIVAL_FAIL(5003, "OMS_COMMUNICATION_SUCCESS_ARCHIVAL_FAIL"),
     COMMUNICATION_FAIL_ARCHIVAL_FAIL(5004, "OMS_COMMUNICATION_FAIL_ARCHIVAL_FAIL"),
     RETRY_CHANNEL_NOT_FOUND(5005, "ChannelName not found"),
-    NOTHING_TO_RETRY(5006, "Data not Found for retry");
+    NOTHING_TO_RETRY(5006, "Data not Found for retry"),
+    INVALID_REQUEST(105, "Invalid Request"),
+    OPERATION_FAILED(400, "Operation Failed");
 
     private final int code;
     private final String guideMessage;

@@ -8,6 +8,7 @@ public enum Operation {
     PROCESS_USING_XML,
     PROCESS_USING_JSON,
     RETRY,
+    SERVICE_MANAGER,
     ADMIN;
 
     /** Which operation a request path belongs to. */
@@ -33,6 +34,9 @@ public enum Operation {
         if (path.endsWith("/OMSCommunicationService/retry")) {
             return RETRY;
         }
+        if (path.startsWith("/OMSServiceManager/")) {
+            return SERVICE_MANAGER;
+        }
         return ADMIN;
     }
 
@@ -44,6 +48,9 @@ public enum Operation {
     public ErrorCode unexpectedFailureCode() {
         if (this == RETRY) {
             return ErrorCode.RETRY_FAILED_UNEXPECTEDLY;
+        }
+        if (this == SERVICE_MANAGER) {
+            return ErrorCode.OPERATION_FAILED;
         }
         return isGeneration() ? ErrorCode.GENERATION_FAILED : ErrorCode.CONNECT_FAILED;
     }
