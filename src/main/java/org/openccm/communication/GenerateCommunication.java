@@ -536,14 +536,17 @@ class GenerateCommunication {
         if (media == 0) {
             return new Routing(null, Map.of());
         }
-        if (request.channelName().isEmpty() || request.channelName().length() > 32) {
-            throw new OmsException(
-                    ErrorCode.CHANNEL_NOT_FOUND, "Delivery needs channelName, but it is empty or longer than 32.");
+        Channels.Channel named = null;
+        if (request.anySynchronousSend() || !request.channelName().isEmpty()) {
+            if (request.channelName().isEmpty() || request.channelName().length() > 32) {
+                throw new OmsException(
+                        ErrorCode.CHANNEL_NOT_FOUND, "A synchronous send needs channelName (at most 32 characters).");
+            }
+            named = channels.find(caller.cabinetId(), request.channelName())
+                    .orElseThrow(() -> new OmsException(
+                            ErrorCode.CHANNEL_NOT_FOUND,
+                            "No channel named '" + request.channelName() + "' in this cabinet."));
         }
-        Channels.Channel named = channels.find(caller.cabinetId(), request.channelName())
-                .orElseThrow(() -> new OmsException(
-                        ErrorCode.CHANNEL_NOT_FOUND,
-                        "No channel named '" + request.channelName() + "' in this cabinet."));
         Map<TextMedium, String> texts = new EnumMap<>(TextMedium.class);
         for (TextMedium medium : TextMedium.values()) {
             String channel = channelFor(caller, medium.flag(request), medium.channelType, named, media);
@@ -558,10 +561,10 @@ class GenerateCommunication {
         if ("N".equals(flag)) {
             return null;
         }
-        if (type.equals(named.type())) {
+        if (named != null && type.equals(named.type())) {
             return named.name();
         }
-        if (media == 1) {
+        if (named != null && media == 1 && "S".equals(flag)) {
             throw new OmsException(
                     ErrorCode.CHANNEL_NOT_FOUND, "Channel '" + named.name() + "' is not a " + type + " channel.");
         }

@@ -45,7 +45,8 @@ class RequestStatusController {
         StringBuilder sql = new StringBuilder("""
                 select request_id, communication_id, product_name, template_version, outcome, status_code, description,
                        file_path_name, archive_status, document_index, mail_status, mail_failure, channel_name,
-                       created_at, duration_ms
+                       message_status, message_failure, whatsapp_status, whatsapp_failure, facebook_status,
+                       facebook_failure, twitter_status, twitter_failure, created_at, duration_ms
                 from omsJobQueueItems where cabinet_id = ?""");
         List<Object> params = new ArrayList<>(List.of(caller.cabinetId()));
         if (requestId != null && !requestId.isEmpty()) {
@@ -64,10 +65,11 @@ class RequestStatusController {
             if (!status.matches("GENERATED|FAILED|QUEUED|ARCHIVED|DELIVERED")) {
                 throw OmsException.invalidInput("status is one of GENERATED, FAILED, QUEUED, ARCHIVED, DELIVERED.");
             }
-            sql.append(" and (outcome = ? or archive_status = ? or mail_status = ?)");
-            params.add(status);
-            params.add(status);
-            params.add(status);
+            sql.append(" and (outcome = ? or archive_status = ? or mail_status = ? or message_status = ?"
+                    + " or whatsapp_status = ? or facebook_status = ? or twitter_status = ?)");
+            for (int i = 0; i < 7; i++) {
+                params.add(status);
+            }
         }
         if (from != null && !from.isEmpty()) {
             sql.append(" and created_at >= ?");
@@ -96,6 +98,10 @@ class RequestStatusController {
                     row.put("mailStatus", rs.getString("mail_status"));
                     row.put("mailFailure", rs.getString("mail_failure"));
                     row.put("channelName", rs.getString("channel_name"));
+                    for (TextMedium medium : TextMedium.values()) {
+                        row.put(medium.column + "Status", rs.getString(medium.column + "_status"));
+                        row.put(medium.column + "Failure", rs.getString(medium.column + "_failure"));
+                    }
                     row.put(
                             "createdAt",
                             rs.getTimestamp("created_at").toInstant().toString());

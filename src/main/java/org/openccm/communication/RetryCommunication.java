@@ -198,7 +198,7 @@ class RetryCommunication {
             String recipient = medium.usesPhone() ? recorded.phone() : recorded.socialId();
             outcome = textDelivery.deliver(
                     cabinetId, channel, new TextMessage(recipient, text, recorded.requestId() + "." + medium.column));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             outcome = DeliveryOutcome.failure("the stored text of the request cannot be read");
         }
         ledger.markText(

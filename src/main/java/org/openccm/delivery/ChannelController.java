@@ -82,6 +82,9 @@ class ChannelController {
     }
 
     private static Map<String, String> settings(JsonNode body) {
+        if (body.has("settings") && !body.get("settings").isObject()) {
+            throw OmsException.invalidInput("settings must be an object of name-value pairs.");
+        }
         Map<String, String> settings = new LinkedHashMap<>();
         body.path("settings").properties().forEach(entry -> {
             if (!entry.getValue().isString() && !entry.getValue().isNumber()) {

@@ -1,10 +1,13 @@
 package org.openccm.delivery;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.openccm.shared.security.SecretBox;
@@ -102,6 +105,24 @@ public class Channels {
                 throw new IllegalArgumentException("Setting '" + setting.getKey() + "' must match " + pattern);
             }
         }
+        String url = settings.get("url");
+        if (url != null) {
+            try {
+                URI parsed = new URI(url);
+                if (parsed.getHost() == null
+                        || parsed.getRawFragment() != null
+                        || parsed.getRawUserInfo() != null
+                        || parsed.getPort() > 65535) {
+                    throw new IllegalArgumentException("Setting 'url' needs a host, and no fragment or user info");
+                }
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("Setting 'url' is not a valid URL");
+            }
+        }
+        String provider = settings.getOrDefault("provider", "OUTBOX");
+        if (!"MAIL".equals(type) && !"OUTBOX".equals(provider) && url == null) {
+            throw new IllegalArgumentException("Provider " + provider + " needs the setting 'url'");
+        }
         if ("MAIL".equals(type) && settings.containsKey("port")) {
             int port = Integer.parseInt(settings.get("port"));
             if (port < 1 || port > 65535) {
@@ -188,10 +209,19 @@ public class Channels {
         checkSettings(existing.get().type(), settings);
         Map<String, String> fresh = new LinkedHashMap<>();
         Map<String, String> kept = new LinkedHashMap<>();
+        boolean sameAddress =
+                Objects.equals(settings.get("url"), existing.get().settings().get("url"))
+                        && Objects.equals(
+                                settings.get("host"), existing.get().settings().get("host"));
         settings.forEach((key, value) -> {
-            if (SECRET_SETTINGS.contains(key)
-                    && "****".equals(value)
-                    && existing.get().settings().containsKey(key)) {
+            if (SECRET_SETTINGS.contains(key) && "****".equals(value)) {
+                if (!existing.get().settings().containsKey(key)) {
+                    throw new IllegalArgumentException("Setting '" + key + "' has no stored value to keep; send it");
+                }
+                if (!sameAddress) {
+                    throw new IllegalArgumentException(
+                            "Setting '" + key + "' must be sent again when the channel's url or host changes");
+                }
                 kept.put(key, existing.get().settings().get(key));
             } else {
                 fresh.put(key, value);

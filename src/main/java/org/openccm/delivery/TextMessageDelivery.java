@@ -69,7 +69,7 @@ public class TextMessageDelivery {
         }
         if (!phone && PUBLIC_POSTS.contains(provider)) {
             to = "";
-        } else if (!phone && (to == null || !to.matches("[A-Za-z0-9_.-]{1,64}"))) {
+        } else if (!phone && (to == null || !to.matches("(?=.*[A-Za-z0-9])[A-Za-z0-9_.-]{1,64}"))) {
             return DeliveryOutcome.failure("no valid account id for the recipient");
         }
         SmsEncoding encoding = SmsEncoding.of(message.text());
@@ -105,7 +105,7 @@ public class TextMessageDelivery {
                     channel.name(),
                     encoding.segments());
             return new DeliveryOutcome(true, "");
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             log.warn(
                     "Message {} over channel {} failed: {}",
                     message.idempotencyKey(),

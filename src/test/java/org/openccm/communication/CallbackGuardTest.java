@@ -16,8 +16,20 @@ class CallbackGuardTest {
         assertThat(strict.problem("https://127.0.0.1/hook")).contains("internal");
         assertThat(strict.problem("https://localhost/hook")).contains("internal");
         assertThat(strict.problem("https://[::1]/hook")).contains("internal");
-        assertThat(strict.problem("http://203.0.113.10/hook")).contains("https");
+        assertThat(strict.problem("http://93.184.216.34/hook")).contains("https");
         assertThat(strict.problem("https://[::ffff:169.254.169.254]/")).contains("internal");
+        assertThat(strict.problem("https://[::127.0.0.1]/")).contains("internal");
+        assertThat(strict.problem("https://[64:ff9b::a9fe:a9fe]/")).contains("internal");
+        assertThat(strict.problem("https://[2002:7f00:1::]/")).contains("internal");
+        assertThat(strict.problem("https://198.18.0.1/")).contains("internal");
+        assertThat(strict.problem("https://192.0.0.1/")).contains("internal");
+    }
+
+    @Test
+    void ambiguousAddressSpellingsAreRefused() {
+        for (String url : List.of("https://0177.0.0.1/", "https://2130706433/", "https://0x7f.1/", "https://127.1/")) {
+            assertThat(strict.problem(url)).as(url).isNotNull();
+        }
     }
 
     @Test
@@ -26,11 +38,11 @@ class CallbackGuardTest {
                 new CallbackProperties(List.of("hooks.example.com"), false, false, Duration.ofSeconds(5)));
 
         assertThat(listed.problem("https://other.example.com/x")).contains("allow-list");
-        assertThat(listed.problem("https://203.0.113.10/x")).contains("allow-list");
+        assertThat(listed.problem("https://93.184.216.34/x")).contains("allow-list");
     }
 
     @Test
     void aPublicAddressOverHttpsIsAccepted() {
-        assertThat(strict.problem("https://203.0.113.10/hook")).isNull();
+        assertThat(strict.problem("https://93.184.216.34/hook")).isNull();
     }
 }

@@ -262,14 +262,10 @@ class TextMessageApiTest extends ApiTestBase {
                 send(operator, product, channel, "sendMessage", "S", "Bob").text("requestId");
         String from = java.time.LocalDateTime.now()
                 .minusMinutes(5)
-                .withNano(0)
-                .toString()
-                .replace('T', ' ');
+                .format(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss"));
         String to = java.time.LocalDateTime.now()
                 .plusMinutes(5)
-                .withNano(0)
-                .toString()
-                .replace('T', ' ');
+                .format(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss"));
         Map<String, String> body = new LinkedHashMap<>();
         body.put("requestId", "");
         body.put("channelName", "");
