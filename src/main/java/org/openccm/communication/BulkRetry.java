@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openccm.session.Caller;
 import org.openccm.shared.errors.ErrorCode;
@@ -36,11 +37,14 @@ class BulkRetry {
     private final RetryCommunication retries;
     private final CallbackGuard guard;
     private final CallbackProperties properties;
-    private final ExecutorService background = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "bulk-retry");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** One bulk retry runs at a time per instance; at most a few more wait, the rest are refused. */
+    private final ThreadPoolExecutor background =
+            new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4), runnable -> {
+                Thread thread = new Thread(runnable, "bulk-retry");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     private final ObjectMapper json = JsonMapper.builder().build();
 
     BulkRetry(JdbcClient jdbc, RetryCommunication retries, CallbackGuard guard, CallbackProperties properties) {
@@ -70,7 +74,12 @@ class BulkRetry {
         if (requests.isEmpty()) {
             throw new OmsException(ErrorCode.NOTHING_TO_RETRY, "No failed request of that product in the window.");
         }
-        background.submit(() -> run(caller, productName, from, to, callBackUrl, requests));
+        try {
+            background.execute(() -> run(caller, productName, from, to, callBackUrl, requests));
+        } catch (RejectedExecutionException busy) {
+            throw new OmsException(
+                    ErrorCode.RETRY_FAILED_UNEXPECTEDLY, "Too many bulk retries are waiting; try again later.");
+        }
         return requests.size();
     }
 

@@ -207,6 +207,10 @@ public class Channels {
             return false;
         }
         checkSettings(existing.get().type(), settings);
+        String choice = "MAIL".equals(existing.get().type()) ? "transport" : "provider";
+        if (!settings.containsKey(choice)) {
+            throw new IllegalArgumentException("The settings must name the channel's '" + choice + "'");
+        }
         Map<String, String> fresh = new LinkedHashMap<>();
         Map<String, String> kept = new LinkedHashMap<>();
         boolean sameAddress =

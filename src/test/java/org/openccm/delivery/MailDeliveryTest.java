@@ -298,7 +298,17 @@ class MailDeliveryTest extends ApiTestBase {
                 .header("Content-Type", "application/json")
                 .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json(Map.of("settings", settings))))
                 .build();
+        java.net.http.HttpRequest wipe = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/admin/channels/" + channel))
+                .header("cabinetName", CABINET)
+                .header("sessionId", supervisor)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
         try {
+            var wiped = java.net.http.HttpClient.newHttpClient()
+                    .send(wipe, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(wiped.statusCode()).as("settings without a transport").isEqualTo(400);
             var answer = java.net.http.HttpClient.newHttpClient()
                     .send(put, java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
