@@ -3,9 +3,6 @@ package org.openccm.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,14 +58,8 @@ class ArchiveApiTest extends ApiTestBase {
                 .isEqualTo(1);
 
         byte[] generated = Files.readAllBytes(outputFile(answer.text("filePathName")));
-        HttpResponse<byte[]> content = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/archive/"
-                                        + entry.get("documentIndex").asLong() + "/content"))
-                                .header("cabinetName", CABINET)
-                                .header("sessionId", supervisor)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> content =
+                getBytes("/admin/archive/" + entry.get("documentIndex").asLong() + "/content", auth(supervisor));
         assertThat(content.statusCode()).isEqualTo(200);
         assertThat(content.body()).isEqualTo(generated);
         String checksum =

@@ -141,14 +141,8 @@ class S3ArchiveTest extends ApiTestBase {
                     .isFalse();
         }
         String supervisor = connect("oms", "11sp1");
-        HttpResponse<byte[]> content = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/archive/"
-                                        + details.get("documentIndex").asLong() + "/content"))
-                                .header("cabinetName", CABINET)
-                                .header("sessionId", supervisor)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> content =
+                getBytes("/admin/archive/" + details.get("documentIndex").asLong() + "/content", auth(supervisor));
         assertThat(content.statusCode()).isEqualTo(200);
         assertThat(content.body()).isEqualTo(generated);
     }

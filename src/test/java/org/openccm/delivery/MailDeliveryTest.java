@@ -291,31 +291,11 @@ class MailDeliveryTest extends ApiTestBase {
         settings.put("username", "mailer");
         settings.put("password", "****");
         settings.put("from", "Changed <changed@nordlicht.example>");
-        java.net.http.HttpRequest put = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + "/admin/channels/" + channel))
-                .header("cabinetName", CABINET)
-                .header("sessionId", supervisor)
-                .header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json(Map.of("settings", settings))))
-                .build();
-        java.net.http.HttpRequest wipe = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + "/admin/channels/" + channel))
-                .header("cabinetName", CABINET)
-                .header("sessionId", supervisor)
-                .header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
-                .build();
-        try {
-            var wiped = java.net.http.HttpClient.newHttpClient()
-                    .send(wipe, java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(wiped.statusCode()).as("settings without a transport").isEqualTo(400);
-            var answer = java.net.http.HttpClient.newHttpClient()
-                    .send(put, java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            assertThat(answer.body()).contains("changed@nordlicht.example").doesNotContain("Smtp-Secret-7");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        Answer wiped = put("/admin/channels/" + channel, auth(supervisor), "{}");
+        assertThat(wiped.httpStatus()).as("settings without a transport").isEqualTo(400);
+        Answer replaced = put("/admin/channels/" + channel, auth(supervisor), json(Map.of("settings", settings)));
+        assertThat(replaced.httpStatus()).as(replaced.raw()).isEqualTo(200);
+        assertThat(replaced.raw()).contains("changed@nordlicht.example").doesNotContain("Smtp-Secret-7");
         Answer mailed =
                 generate(sessionOfNewUser(Role.OPERATOR), mailProduct(supervisor), channel, "kept", "zoe@example.com");
         assertThat(mailed.body().get("synchronousDelivery").get("mailStatus").asString())
