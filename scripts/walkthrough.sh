@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 BASE=${1:-http://127.0.0.1:8080}
 CABINET=${OMS_BOOTSTRAP_CABINET:-omsCabinetName}
 CREDENTIALS=${OMS_DATA_DIR:-./data}/bootstrap-credentials.txt
+if [ -z "${OMS_PASSWORD:-}" ]; then
+  for _ in $(seq 1 30); do [ -f "$CREDENTIALS" ] && break; sleep 1; done
+fi
 USER_NAME=${OMS_USER:-$(sed -n 's/^username=//p' "$CREDENTIALS")}
 PASSWORD=${OMS_PASSWORD:-$(sed -n 's/^password=//p' "$CREDENTIALS")}
 
