@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.openccm.batch.CycleDefinitions;
 import org.openccm.delivery.Channels;
 import org.openccm.generation.Product;
 import org.openccm.generation.ProductCatalog;
@@ -31,8 +32,10 @@ class SampleLoader {
     private final Channels channels;
     private final Services services;
     private final ObjectMapper json = JsonMapper.builder().build();
+    private final CycleDefinitions cycles;
 
-    SampleLoader(ProductCatalog catalog, Channels channels, Services services) {
+    SampleLoader(ProductCatalog catalog, Channels channels, Services services, CycleDefinitions cycles) {
+        this.cycles = cycles;
         this.services = services;
         this.catalog = catalog;
         this.channels = channels;
@@ -66,6 +69,7 @@ class SampleLoader {
         for (Resource definition : definitions) {
             loadProduct(cabinet, definition);
         }
+        cycles.defineSamples(cabinet.id(), json.readTree(read(resolver.getResource("classpath:samples/cycles.json"))));
         log.info("Loaded {} sample products into cabinet {}", definitions.length, cabinet.name());
     }
 

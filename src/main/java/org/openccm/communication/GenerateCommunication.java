@@ -131,7 +131,41 @@ class GenerateCommunication {
         }
         Map<String, Object> data = suppliedData != null ? suppliedData : readDatabaseRecord(product, request.data());
 
-        return generateDocument(caller, request, product, version, data, routing, onRequestId);
+        return generateDocument(caller, request, product, version, data, routing, onRequestId, null);
+    }
+
+    /** What a batch job resolves once for all its records: product, version and channels. */
+    record BatchPlan(Product product, TemplateVersion version, Routing routing) {}
+
+    /** Ties a ledger row to its batch record; inTransaction commits with the ledger row. */
+    record BatchMark(long spoolId, int seq, LongConsumer inTransaction) {}
+
+    /**
+     * A batch job brings its own dataset (query or file), so unlike on-demand calls the product's
+     * data kind does not restrict where the records come from.
+     */
+    BatchPlan planBatch(Caller caller, GenerationRequest request) {
+        Product product = products.find(caller.cabinetId(), request.productName())
+                .orElseThrow(() -> new OmsException(
+                        ErrorCode.PRODUCT_NOT_FOUND,
+                        "No product named '" + request.productName() + "' in this cabinet."));
+        Routing routing = route(caller, request);
+        TemplateVersion version = chooseVersion(product, null);
+        if (!routing.texts().isEmpty() && version.messageText() == null) {
+            throw new OmsException(
+                    ErrorCode.ONDEMAND_NOT_CONFIGURED,
+                    "Version " + version.version() + " of product '" + product.name() + "' has no message template.");
+        }
+        return new BatchPlan(product, version, routing);
+    }
+
+    /**
+     * Generates one record of a batch spool. Its queued steps are not put on the queue yet: they
+     * wait for the spool's approval, which releases them all at once.
+     */
+    GenerationResponse generateBatchRecord(
+            Caller caller, GenerationRequest request, BatchPlan plan, Map<String, Object> data, BatchMark mark) {
+        return generateDocument(caller, request, plan.product(), plan.version(), data, plan.routing(), id -> {}, mark);
     }
 
     private GenerationResponse generateDocument(
@@ -141,7 +175,8 @@ class GenerateCommunication {
             TemplateVersion version,
             Map<String, Object> data,
             Routing routing,
-            LongConsumer onRequestId) {
+            LongConsumer onRequestId,
+            BatchMark batch) {
         long started = System.nanoTime();
         Instant createdAt = clock.instant();
         long requestId = ledger.nextRequestId();
@@ -206,7 +241,12 @@ class GenerateCommunication {
                     mail.failure(),
                     mail.recipient());
             recordWithQueuedWork(
-                    entry, new RequestLedger.Texts(outputs.text, phone, socialId, texts), caller, request, routing);
+                    entry,
+                    new RequestLedger.Texts(outputs.text, phone, socialId, texts),
+                    caller,
+                    request,
+                    routing,
+                    batch);
             log.info(
                     "Request {} generated product {} v{} in {} ms",
                     requestId,
@@ -235,7 +275,11 @@ class GenerateCommunication {
                     null,
                     null,
                     null));
+            markBatch(requestId, batch);
             throw failure;
+        } catch (BatchDocuments.RecordTakenException taken) {
+            outputs.discard();
+            throw taken;
         } catch (RuntimeException unexpected) {
             outputs.discard();
             ledger.record(new RequestLedger.Entry(
@@ -256,6 +300,7 @@ class GenerateCommunication {
                     null,
                     null,
                     null));
+            markBatch(requestId, batch);
             throw unexpected;
         }
     }
@@ -275,10 +320,16 @@ class GenerateCommunication {
             RequestLedger.Texts texts,
             Caller caller,
             GenerationRequest request,
-            Routing routing) {
+            Routing routing,
+            BatchMark batch) {
         transactions.executeWithoutResult(status -> {
             ledger.record(entry);
             ledger.recordTexts(entry.requestId(), texts);
+            if (batch != null) {
+                ledger.markBatchRecord(entry.requestId(), batch.spoolId(), batch.seq());
+                batch.inTransaction().accept(entry.requestId());
+                return;
+            }
             routing.texts().forEach((medium, channel) -> {
                 if ("Y".equals(medium.flag(request))) {
                     queue.enqueue(entry.requestId(), caller.cabinetId(), medium.name(), channel);
@@ -291,6 +342,12 @@ class GenerateCommunication {
                 queue.enqueue(entry.requestId(), caller.cabinetId(), WorkQueue.MAIL, routing.mail());
             }
         });
+    }
+
+    private void markBatch(long requestId, BatchMark batch) {
+        if (batch != null) {
+            ledger.markBatchRecord(requestId, batch.spoolId(), batch.seq());
+        }
     }
 
     private static String bounded(String value, int max) {

@@ -97,6 +97,13 @@ class RequestLedger {
                 .update();
     }
 
+    /** Ties a ledger row to the batch record it was generated from. */
+    void markBatchRecord(long requestId, long spoolId, int seq) {
+        jdbc.sql("update omsJobQueueItems set spool_id = ?, record_seq = ? where request_id = ?")
+                .params(spoolId, seq, requestId)
+                .update();
+    }
+
     /** The channel counts only for synchronous sends (A18); otherwise it was ignored and is not kept. */
     private static String usedChannel(GenerationRequest request) {
         return request.anySynchronousSend() || "Y".equals(request.sendMail()) ? request.channelName() : null;

@@ -53,6 +53,34 @@ public class LocalFolderStore implements OutputStore {
     }
 
     @Override
+    public java.io.InputStream open(long cabinetId, String key) throws IOException {
+        Path target = resolve(cabinetId, key);
+        if (!target.toRealPath().startsWith(cabinetRoot(cabinetId).toRealPath())) {
+            throw new IOException("Refused to read outside the cabinet's storage root");
+        }
+        return Files.newInputStream(target);
+    }
+
+    @Override
+    public void writeFile(long cabinetId, String key, Path file) throws IOException {
+        Path target = resolve(cabinetId, key);
+        Path folder = Files.createDirectories(target.getParent());
+        if (!folder.toRealPath().startsWith(cabinetRoot(cabinetId).toRealPath())) {
+            throw new IOException("Refused to write outside the cabinet's storage root");
+        }
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(key);
+        }
+        Path temporary = Files.createTempFile(folder, ".part-", ".tmp");
+        try {
+            Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temporary, target);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    @Override
     public void delete(long cabinetId, String key) throws IOException {
         Files.deleteIfExists(resolve(cabinetId, key));
     }

@@ -1,6 +1,8 @@
 package org.openccm.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
 
 /**
  * Where generated files live, per cabinet, addressed by storage keys relative to the cabinet's
@@ -15,4 +17,10 @@ public interface OutputStore {
 
     /** Reads a file back. */
     byte[] read(long cabinetId, String key) throws IOException;
+
+    /** Opens a file for reading as a stream, for files too large to hold in memory. */
+    InputStream open(long cabinetId, String key) throws IOException;
+
+    /** Stores a local file under the key without reading it into memory; same rules as write. */
+    void writeFile(long cabinetId, String key, Path file) throws IOException;
 }

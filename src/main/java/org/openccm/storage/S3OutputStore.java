@@ -44,6 +44,30 @@ final class S3OutputStore implements OutputStore {
     }
 
     @Override
+    public java.io.InputStream open(long cabinetId, String key) throws IOException {
+        String objectKey = objectKey(cabinetId, key);
+        try {
+            return client.getObject(request -> request.bucket(bucket).key(objectKey));
+        } catch (SdkException e) {
+            throw new IOException("The object store has no readable " + key, e);
+        }
+    }
+
+    @Override
+    public void writeFile(long cabinetId, String key, java.nio.file.Path file) throws IOException {
+        String objectKey = objectKey(cabinetId, key);
+        try {
+            if (exists(objectKey)) {
+                throw new FileAlreadyExistsException(key);
+            }
+            client.putObject(request -> request.bucket(bucket).key(objectKey), RequestBody.fromFile(file));
+        } catch (SdkException e) {
+            throw new IOException(
+                    "The object store refused " + key + ": " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    @Override
     public void delete(long cabinetId, String key) throws IOException {
         String objectKey = objectKey(cabinetId, key);
         try {

@@ -44,8 +44,8 @@ class ServiceManagerApiTest extends ApiTestBase {
         JsonNode batchgen = fetched.body().get("ServiceList").get(0);
         assertThat(batchgen.get("ServiceId").asString()).isEqualTo("167");
         assertThat(batchgen.get("ServiceName").asString()).isEqualTo("Batchgen");
-        assertThat(batchgen.get("ApplicationStatus").asString()).isEqualTo("Stopped");
-        assertThat(batchgen.get("ServiceCount").asInt()).isZero();
+        assertThat(batchgen.get("ApplicationStatus").asString()).isEqualTo("Running");
+        assertThat(batchgen.get("ServiceCount").asInt()).isEqualTo(2);
         assertThat(batchgen.get("ContainerHostName").asString()).isNotEmpty();
 
         Answer started =

@@ -38,7 +38,8 @@ public class ApiErrorHandler {
         Operation operation = Operation.ofPath(request.getRequestURI());
         log.info("{} refused with {}", operation, failure.errorCode().code());
         log.debug("{} refusal detail: {}", operation, failure.detail());
-        return answer(operation, failure.errorCode(), failure.description(), request);
+        ErrorCode code = operation.wording(failure.errorCode());
+        return answer(operation, code, OmsException.describe(code, failure.detail()), request);
     }
 
     @ExceptionHandler({CannotGetJdbcConnectionException.class, SQLTransientConnectionException.class})
@@ -121,6 +122,9 @@ public class ApiErrorHandler {
             body.put("code", code.code());
             body.put("description", adminDescription(code, description));
             return ResponseEntity.status(adminStatus(code)).body(body);
+        }
+        if (operation == Operation.ASYNC_JOB_RETRY) {
+            body.put("Descr", description);
         }
         body.put("status", Integer.toString(code.code()));
         body.put("description", description);

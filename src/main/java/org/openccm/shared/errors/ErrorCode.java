@@ -33,7 +33,13 @@ public enum ErrorCode {
     RETRY_CHANNEL_NOT_FOUND(5005, "ChannelName not found"),
     NOTHING_TO_RETRY(5006, "Data not Found for retry"),
     INVALID_REQUEST(105, "Invalid Request"),
-    OPERATION_FAILED(400, "Operation Failed");
+    OPERATION_FAILED(400, "Operation Failed"),
+    ASYNC_CABINET_NOT_FOUND(-1011, "Cabinet Not Found"),
+    ASYNC_INVALID_SESSION(-50146, "Invalid session."),
+    ASYNC_RETRY_FAILED(400, "Some error occurred , Please check the logs"),
+    DUPLICATE_COMMUNICATION_ID(400, "Duplicate Communication Id"),
+    CYCLE_NOT_FOUND(804, "Cycle Name provided does not exists."),
+    INSTANCE_NOT_FOUND(804, "InstanceId provided corresponding to cycle name does not exists.");
 
     private final int code;
     private final String guideMessage;
