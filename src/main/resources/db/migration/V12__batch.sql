@@ -86,6 +86,7 @@ create table batch_chunk (
     state        varchar(12)   not null,
     attempts     integer       not null default 0,
     lease_until  timestamp with time zone,
+    worked_by    varchar(128),
     constraint pk_batch_chunk primary key (spool_id, chunk_no)
 );
 create index ix_chunk_state on batch_chunk (state);

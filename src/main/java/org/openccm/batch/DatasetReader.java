@@ -20,8 +20,10 @@ import org.openccm.storage.OutputStore;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 
 /**
  * Streams the records of a job's dataset one at a time: the rows of its database query, or the
@@ -37,12 +39,14 @@ class DatasetReader {
     private final LimitsProperties limits;
     private final ObjectMapper mapper;
     private final XMLInputFactory xml;
+    private final ObjectReader items;
 
     DatasetReader(DataSources dataSources, OutputStore store, LimitsProperties limits, RequestBodies bodies) {
         this.dataSources = dataSources;
         this.store = store;
         this.limits = limits;
         this.mapper = bodies.mapper();
+        this.items = mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.xml = XMLInputFactory.newFactory();
         xml.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         xml.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -80,6 +84,8 @@ class DatasetReader {
             throw new UnreadableDatasetException("The job's data file cannot be read: " + e.getMessage(), e);
         } catch (RecordData.UnreadableDataException e) {
             throw new UnreadableDatasetException("A record of the job's data file is invalid: " + e.getMessage(), e);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new UnreadableDatasetException("The job's data file is not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -112,7 +118,7 @@ class DatasetReader {
                 throw new RecordData.UnreadableDataException("a JSON data file must hold an array of records");
             }
             while (parser.nextToken() == JsonToken.START_OBJECT) {
-                JsonNode item = mapper.readTree(parser);
+                JsonNode item = items.readValue(parser);
                 each.accept(RecordData.fromJson(item.toString(), mapper, limits.maxValueChars()));
                 count++;
             }

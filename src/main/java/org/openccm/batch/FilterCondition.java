@@ -132,6 +132,9 @@ final class FilterCondition {
                         throw new InvalidFilterException("filterCondition has a text value without its closing quote.");
                     }
                     char d = text.charAt(i++);
+                    if (Character.isISOControl(d)) {
+                        throw new InvalidFilterException("filterCondition may not contain control characters.");
+                    }
                     if (d == '\'') {
                         if (i < text.length() && text.charAt(i) == '\'') {
                             value.append('\'');

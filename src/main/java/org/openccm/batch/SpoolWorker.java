@@ -201,6 +201,10 @@ class SpoolWorker {
         } catch (DatasetReader.UnreadableDatasetException | FilterCondition.InvalidFilterException e) {
             log.warn("Spool {} failed: {}", spool.id(), e.getMessage());
             spools.fail(spool.id(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("Spool {} failed while reading its records", spool.id(), e);
+            spools.fail(
+                    spool.id(), "reading the records failed: " + e.getClass().getSimpleName());
         } finally {
             MDC.remove("spool");
         }

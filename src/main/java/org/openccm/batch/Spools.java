@@ -72,6 +72,14 @@ class Spools {
                     : rs.getTimestamp("approved_at").toInstant(),
             rs.getTimestamp("created_at").toInstant());
 
+    /** Leaves out the work of cabinets whose batch service (Batchgen) is stopped. */
+    private static final String SERVICE_RUNNING = " and not exists (select 1 from oms_service g where"
+            + " g.cabinet_id = %s.cabinet_id and g.work_kind = 'BATCH' and g.desired_count = 0)";
+
+    /** This server process, as recorded on the chunks it generates. */
+    static final String WORKER =
+            java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final Clock clock;
@@ -193,7 +201,8 @@ class Spools {
     @Transactional
     Optional<Spool> claimEnumeration(Duration lease) {
         Optional<Long> id = jdbc.sql("select id from batch_spool where state = 'ENUMERATING'"
-                        + " and (lease_until is null or lease_until <= ?) order by id limit 1 for update skip locked")
+                        + " and (lease_until is null or lease_until <= ?)" + SERVICE_RUNNING.formatted("batch_spool")
+                        + " order by id limit 1 for update skip locked")
                 .param(now())
                 .query(Long.class)
                 .optional();
@@ -257,14 +266,16 @@ class Spools {
     Optional<Chunk> claimChunk(Duration lease) {
         Timestamp now = now();
         Optional<Chunk> chunk = jdbc.sql("select spool_id, chunk_no, first_seq, last_seq, attempts from batch_chunk"
-                        + " where state = 'PENDING' or (state = 'RUNNING' and lease_until <= ?)"
+                        + " where (state = 'PENDING' or (state = 'RUNNING' and lease_until <= ?))"
+                        + " and not exists (select 1 from batch_spool p join oms_service g on g.cabinet_id = p.cabinet_id"
+                        + " where p.id = batch_chunk.spool_id and g.work_kind = 'BATCH' and g.desired_count = 0)"
                         + " order by spool_id, chunk_no limit 1 for update skip locked")
                 .param(now)
                 .query((rs, n) -> new Chunk(rs.getLong(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5) + 1))
                 .optional();
-        chunk.ifPresent(c -> jdbc.sql("update batch_chunk set state = 'RUNNING', attempts = ?, lease_until = ?"
-                        + " where spool_id = ? and chunk_no = ?")
-                .params(c.attempts(), Timestamp.from(clock.instant().plus(lease)), c.spoolId(), c.chunkNo())
+        chunk.ifPresent(c -> jdbc.sql("update batch_chunk set state = 'RUNNING', attempts = ?, lease_until = ?,"
+                        + " worked_by = ? where spool_id = ? and chunk_no = ?")
+                .params(c.attempts(), Timestamp.from(clock.instant().plus(lease)), WORKER, c.spoolId(), c.chunkNo())
                 .update());
         return chunk;
     }
@@ -314,10 +325,10 @@ class Spools {
     @Transactional
     Optional<Spool> claimFinishing(Duration lease) {
         Timestamp now = now();
-        Optional<Long> id = jdbc.sql(
-                        "select s.id from batch_spool s where ((s.state = 'GENERATING'"
-                                + " and not exists (select 1 from batch_chunk c where c.spool_id = s.id and c.state <> 'DONE'))"
-                                + " or (s.state = 'FINISHING' and s.lease_until <= ?)) order by s.id limit 1 for update skip locked")
+        Optional<Long> id = jdbc.sql("select s.id from batch_spool s where ((s.state = 'GENERATING'"
+                        + " and not exists (select 1 from batch_chunk c where c.spool_id = s.id and c.state <> 'DONE'))"
+                        + " or (s.state = 'FINISHING' and s.lease_until <= ?))" + SERVICE_RUNNING.formatted("s")
+                        + " order by s.id limit 1 for update skip locked")
                 .param(now)
                 .query(Long.class)
                 .optional();

@@ -58,6 +58,8 @@ public abstract class ApiTestBase {
         registry.add("oms.queue.poll-interval", () -> "200ms");
         registry.add("oms.queue.first-retry-delay", () -> "500ms");
         registry.add("oms.queue.max-attempts", () -> "3");
+        registry.add("oms.batch.poll-interval", () -> "200ms");
+        registry.add("oms.batch.timetable-interval", () -> "1s");
         registry.add("oms.callbacks.allow-http", () -> "true");
         registry.add("oms.callbacks.allow-loopback", () -> "true");
         TestDatabase.register(registry);
