@@ -119,7 +119,8 @@ final class AccessTokens {
         }
     }
 
-    private static String sessionValid(byte[] signingKey, String jti, Instant expiry) {
+    /** The sessionValid that goes with a token of this jti and expiry signed with this key. */
+    static String sessionValid(byte[] signingKey, String jti, Instant expiry) {
         String expirySeconds = Long.toString(expiry.getEpochSecond());
         byte[] mac = hmac(
                 hmac(signingKey, SESSION_VALID_LABEL), (jti + "." + expirySeconds).getBytes(StandardCharsets.UTF_8));
