@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * twice.
  */
 @Component
-class PurgeExpiredSessions {
+public class PurgeExpiredSessions {
     private static final Logger log = LoggerFactory.getLogger(PurgeExpiredSessions.class);
     private static final int BATCH = 500;
 
@@ -34,7 +34,7 @@ class PurgeExpiredSessions {
     }
 
     /** Purges the sessions that have ended; returns how many this call removed. */
-    int purgeOnce() {
+    public int purgeOnce() {
         int purged = 0;
         while (true) {
             var ended = sessions.findEnded(BATCH);
