@@ -4,6 +4,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openccm.audit.AuditAction;
+import org.openccm.audit.AuditTrail;
 import org.openccm.generation.Product;
 import org.openccm.generation.ProductCatalog;
 import org.openccm.generation.ProductCatalog.InvalidProductException;
@@ -32,11 +34,13 @@ class AdminController {
     private final Authenticator authenticator;
     private final RequestBodies bodies;
     private final ProductCatalog catalog;
+    private final AuditTrail audit;
 
-    AdminController(Authenticator authenticator, RequestBodies bodies, ProductCatalog catalog) {
+    AdminController(Authenticator authenticator, RequestBodies bodies, ProductCatalog catalog, AuditTrail audit) {
         this.authenticator = authenticator;
         this.bodies = bodies;
         this.catalog = catalog;
+        this.audit = audit;
     }
 
     @GetMapping("/products")
@@ -65,6 +69,12 @@ class AdminController {
                     RequestBodies.text(body, "mailSubject"),
                     RequestBodies.text(body, "phonePath"),
                     RequestBodies.text(body, "socialIdPath"));
+            audit.record(
+                    caller.cabinetName(),
+                    caller.userName(),
+                    AuditAction.PRODUCT_CREATED,
+                    product.name(),
+                    "reportType " + product.reportType() + ", dataKind " + product.dataKind());
             return describe(product);
         } catch (InvalidProductException e) {
             throw OmsException.invalidInput(e.getMessage());
@@ -86,11 +96,18 @@ class AdminController {
         Product product = requireProduct(caller, name);
         JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
         try {
-            return describe(catalog.addVersion(
+            TemplateVersion added = catalog.addVersion(
                     product,
                     RequestBodies.text(body, "template"),
                     RequestBodies.text(body, "mailTemplate"),
-                    RequestBodies.text(body, "messageTemplate")));
+                    RequestBodies.text(body, "messageTemplate"));
+            audit.record(
+                    caller.cabinetName(),
+                    caller.userName(),
+                    AuditAction.VERSION_ADDED,
+                    product.name(),
+                    "version " + added.version());
+            return describe(added);
         } catch (InvalidProductException e) {
             throw OmsException.invalidInput(e.getMessage());
         }
@@ -103,7 +120,14 @@ class AdminController {
             throw OmsException.invalidInput("A version is a whole number from 1 to 999.");
         }
         try {
-            return describe(catalog.baseline(requireProduct(caller, name), Integer.parseInt(version)));
+            TemplateVersion baselined = catalog.baseline(requireProduct(caller, name), Integer.parseInt(version));
+            audit.record(
+                    caller.cabinetName(),
+                    caller.userName(),
+                    AuditAction.VERSION_BASELINED,
+                    name,
+                    "version " + baselined.version());
+            return describe(baselined);
         } catch (InvalidProductException e) {
             throw new OmsException(ErrorCode.PRODUCT_NOT_FOUND, e.getMessage());
         }

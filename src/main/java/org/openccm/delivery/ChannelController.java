@@ -4,6 +4,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openccm.audit.AuditAction;
+import org.openccm.audit.AuditTrail;
 import org.openccm.session.Authenticator;
 import org.openccm.session.Caller;
 import org.openccm.shared.errors.ErrorCode;
@@ -27,11 +29,13 @@ class ChannelController {
     private final Authenticator authenticator;
     private final RequestBodies bodies;
     private final Channels channels;
+    private final AuditTrail audit;
 
-    ChannelController(Authenticator authenticator, RequestBodies bodies, Channels channels) {
+    ChannelController(Authenticator authenticator, RequestBodies bodies, Channels channels, AuditTrail audit) {
         this.authenticator = authenticator;
         this.bodies = bodies;
         this.channels = channels;
+        this.audit = audit;
     }
 
     @GetMapping
@@ -54,6 +58,12 @@ class ChannelController {
         } catch (IllegalArgumentException e) {
             throw OmsException.invalidInput(e.getMessage());
         }
+        audit.record(
+                caller.cabinetName(),
+                caller.userName(),
+                AuditAction.CHANNEL_CREATED,
+                name,
+                "type " + RequestBodies.text(body, "type") + ", settings " + settingNames(settings));
         return describe(channels.find(caller.cabinetId(), name).orElseThrow());
     }
 
@@ -69,6 +79,12 @@ class ChannelController {
         } catch (IllegalArgumentException e) {
             throw OmsException.invalidInput(e.getMessage());
         }
+        audit.record(
+                caller.cabinetName(),
+                caller.userName(),
+                AuditAction.CHANNEL_CHANGED,
+                name,
+                "settings " + settingNames(settings));
         return describe(channels.find(caller.cabinetId(), name).orElseThrow());
     }
 
@@ -79,6 +95,12 @@ class ChannelController {
         if (!channels.delete(caller.cabinetId(), name)) {
             throw new OmsException(ErrorCode.CHANNEL_NOT_FOUND, "No channel named '" + name + "'.");
         }
+        audit.record(caller.cabinetName(), caller.userName(), AuditAction.CHANNEL_DELETED, name, null);
+    }
+
+    /** The names of the settings given, never their values: some are secrets or addresses. */
+    private static String settingNames(Map<String, String> settings) {
+        return String.join(", ", settings.keySet());
     }
 
     private static Map<String, String> settings(JsonNode body) {

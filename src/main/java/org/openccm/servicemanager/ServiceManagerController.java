@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openccm.audit.AuditAction;
+import org.openccm.audit.AuditTrail;
 import org.openccm.session.Authenticator;
 import org.openccm.session.Caller;
 import org.openccm.shared.errors.ErrorCode;
@@ -29,11 +31,13 @@ class ServiceManagerController {
     private final Authenticator authenticator;
     private final RequestBodies bodies;
     private final Services services;
+    private final AuditTrail audit;
 
-    ServiceManagerController(Authenticator authenticator, RequestBodies bodies, Services services) {
+    ServiceManagerController(Authenticator authenticator, RequestBodies bodies, Services services, AuditTrail audit) {
         this.authenticator = authenticator;
         this.bodies = bodies;
         this.services = services;
+        this.audit = audit;
     }
 
     @PostMapping(path = "/OMSServiceManager/startService", produces = "application/json")
@@ -50,6 +54,7 @@ class ServiceManagerController {
             }
             services.setCount(caller.cabinetId(), id, workers);
             log.info("Service {} started with {} workers", id, workers);
+            record(caller, AuditAction.SERVICE_STARTED, id, workers + " workers");
         }
         return answer(request, failed, "Services Started", "No service with id " + String.join(", ", failed) + ".");
     }
@@ -67,6 +72,7 @@ class ServiceManagerController {
             }
             services.setCount(caller.cabinetId(), id, 0);
             log.info("Service {} stopped; its claimed work finishes, no new work is claimed", id);
+            record(caller, AuditAction.SERVICE_STOPPED, id, null);
         }
         return answer(request, failed, "Services Stopped", "No service with id " + String.join(", ", failed) + ".");
     }
@@ -101,6 +107,7 @@ class ServiceManagerController {
             }
             services.setCount(caller.cabinetId(), entry.getKey(), entry.getValue());
             log.info("Service {} rescaled to {} workers", entry.getKey(), entry.getValue());
+            record(caller, AuditAction.SERVICE_SCALED, entry.getKey(), entry.getValue() + " workers");
         }
         return answer(
                 request,
@@ -140,6 +147,14 @@ class ServiceManagerController {
         return response;
     }
 
+    private void record(Caller caller, AuditAction action, long serviceId, String detail) {
+        audit.record(caller.cabinetName(), caller.userName(), action, "service " + serviceId, detail);
+    }
+
+    /**
+     * Starting, stopping and rescaling are administrative acts (section 8): others get the
+     * operation's generic failure, 400, with a description that says why.
+     */
     private Caller supervisor(HttpServletRequest request) {
         Caller caller = authenticator.requireCaller(request, ErrorCode.CABINET_NOT_FOUND);
         if (!caller.role().mayAdminister()) {

@@ -2,16 +2,23 @@ package org.openccm.session;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.openccm.audit.AuditAction;
+import org.openccm.audit.AuditTrail;
 import org.openccm.session.Directory.Account;
 import org.openccm.session.Directory.Cabinet;
 import org.openccm.session.PasswordDigests.DigestAlgorithm;
 import org.openccm.session.SessionStore.LiveSession;
+import org.openccm.session.SessionStore.Opened;
 import org.openccm.shared.errors.ErrorCode;
 import org.openccm.shared.errors.OmsException;
+import org.openccm.storage.StorageProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -19,7 +26,11 @@ import org.springframework.stereotype.Service;
 
 /**
  * The one place where callers are authenticated: logins at connectCabinet and the session
- * headers of every other call. The OAuth mode plugs in here as a second way to resolve a caller.
+ * headers of every other call. In OAuth mode (a deployment setting) a login also names a
+ * registered application and a lifetime and gets a signed access token; the other calls then
+ * carry appId, accessToken and sessionValid, and sessionId is ignored. Either way a session row
+ * in the database backs the credential, so that logout, take-over and disabled users end it on
+ * every instance.
  */
 @Service
 public class Authenticator {
@@ -27,19 +38,70 @@ public class Authenticator {
 
     public static final String CABINET_HEADER = "cabinetName";
     public static final String SESSION_HEADER = "sessionId";
+    public static final String APP_ID_HEADER = "appId";
+    public static final String ACCESS_TOKEN_HEADER = "accessToken";
+    public static final String SESSION_VALID_HEADER = "sessionValid";
+
+    /** Actor recorded for refusals before the user name was checked: it may hold anything. */
+    static final String UNAUTHENTICATED = "(not authenticated)";
+
+    /** Request attribute holding the stored hash of the caller's session, once resolved. */
+    private static final String SESSION_HASH_ATTRIBUTE = "oms.sessionHash";
+
+    private static final String APP_ID_PATTERN =
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
     private final Directory directory;
     private final SessionStore sessions;
     private final SessionProperties properties;
     private final Clock clock;
+    private final Applications applications;
+    private final AuditTrail audit;
+    private final AccessTokens tokens;
     private final Semaphore loginSlots =
             new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
 
-    Authenticator(Directory directory, SessionStore sessions, SessionProperties properties, Clock clock) {
+    Authenticator(
+            Directory directory,
+            SessionStore sessions,
+            SessionProperties properties,
+            Clock clock,
+            Applications applications,
+            AuditTrail audit,
+            StorageProperties storage) {
         this.directory = directory;
         this.sessions = sessions;
         this.properties = properties;
         this.clock = clock;
+        this.applications = applications;
+        this.audit = audit;
+        this.tokens = properties.oauth() ? new AccessTokens(loadKeys(properties, storage)) : null;
+    }
+
+    private static SigningKeys loadKeys(SessionProperties properties, StorageProperties storage) {
+        SigningKeys keys = SigningKeys.configuredOrFromFile(
+                properties.oauthKeys(),
+                properties.oauthSigningKey(),
+                storage.dataDir().resolve("oauth-keys"));
+        log.info(
+                "OAuth mode on: tokens signed with key {}, checked with keys {}, logins of at most {}",
+                keys.signingKeyId(),
+                keys.keyIds(),
+                properties.oauthMaxExpiry());
+        return keys;
+    }
+
+    /** Whether the deployment runs in OAuth mode. */
+    public boolean isOAuthMode() {
+        return properties.oauth();
+    }
+
+    /** What an OAuth login hands to the client: the three values of the later call headers. */
+    public record AccessDetails(String appId, String accessToken, String sessionValid) {
+        @Override
+        public String toString() {
+            return "AccessDetails[appId=" + appId + ", token hidden]";
+        }
     }
 
     /** What a client sent to log in. */
@@ -52,11 +114,82 @@ public class Authenticator {
     }
 
     /**
-     * Checks the credentials and opens a session.
+     * Checks the credentials and opens a plain session.
      *
      * @return the new session id, shown to the client once
      */
     public String login(String cabinetName, LoginAttempt attempt) {
+        return logIn(
+                cabinetName,
+                attempt,
+                cabinet -> {},
+                (cabinet, account) -> sessions.openPlain(cabinet.id(), account.id(), takesOver(attempt)),
+                "plain session");
+    }
+
+    /**
+     * OAuth mode: checks the application and the credentials, and opens a session that lasts
+     * the asked number of minutes (cut to the server's maximum).
+     *
+     * @param appId the registered application; missing or malformed is -1000, unknown -50338
+     * @param sessionExpiryTime whole minutes, at least 1
+     */
+    public AccessDetails loginWithApplication(
+            String cabinetName, LoginAttempt attempt, String appId, String sessionExpiryTime) {
+        if (tokens == null) {
+            throw new IllegalStateException("OAuth logins need oms.session.oauth=true");
+        }
+        return logIn(
+                cabinetName,
+                attempt,
+                cabinet -> requireApplication(cabinet, appId, sessionExpiryTime),
+                (cabinet, account) -> {
+                    Instant now = clock.instant();
+                    Instant expiresAt = now.plus(lifetime(sessionExpiryTime));
+                    return sessions.openOAuth(
+                            cabinet.id(),
+                            account.id(),
+                            appId,
+                            takesOver(attempt),
+                            () -> tokens.issue(appId, cabinet.name(), account.userName(), now, expiresAt),
+                            issued -> new AccessDetails(appId, issued.accessToken(), issued.sessionValid()));
+                },
+                "OAuth session of application " + appId);
+    }
+
+    private void requireApplication(Cabinet cabinet, String appId, String sessionExpiryTime) {
+        if (appId == null || appId.isBlank() || appId.length() > 64 || !appId.matches(APP_ID_PATTERN)) {
+            audit.record(cabinet.name(), UNAUTHENTICATED, AuditAction.LOGIN_FAILED, null, "missing or malformed appId");
+            throw new OmsException(ErrorCode.APP_ID_INVALID, "appId must be the id of a registered application.");
+        }
+        if (applications.find(cabinet.id(), appId).isEmpty()) {
+            audit.record(cabinet.name(), UNAUTHENTICATED, AuditAction.LOGIN_FAILED, null, "appId not registered here");
+            throw new OmsException(
+                    ErrorCode.APP_ID_NOT_REGISTERED, "No application with this appId is registered for the cabinet.");
+        }
+        lifetime(sessionExpiryTime);
+    }
+
+    /** sessionExpiryTime in whole minutes (A02), cut to the configured maximum. */
+    private Duration lifetime(String sessionExpiryTime) {
+        if (sessionExpiryTime == null || !sessionExpiryTime.strip().matches("[1-9][0-9]{0,5}")) {
+            throw new OmsException(
+                    ErrorCode.CONNECT_FAILED, "sessionExpiryTime must be a whole number of minutes from 1 to 999999.");
+        }
+        Duration asked = Duration.ofMinutes(Long.parseLong(sessionExpiryTime.strip()));
+        return asked.compareTo(properties.oauthMaxExpiry()) > 0 ? properties.oauthMaxExpiry() : asked;
+    }
+
+    private static boolean takesOver(LoginAttempt attempt) {
+        return "Y".equals(attempt.connectForcefully());
+    }
+
+    private <T> T logIn(
+            String cabinetName,
+            LoginAttempt attempt,
+            Consumer<Cabinet> checkBeforeCredentials,
+            BiFunction<Cabinet, Account, Opened<T>> open,
+            String kind) {
         Cabinet cabinet = directory
                 .findCabinet(cabinetName)
                 .orElseThrow(
@@ -64,12 +197,14 @@ public class Authenticator {
         MDC.put("cabinet", cabinet.name());
         checkLoginFields(attempt);
         if (cabinet.locked()) {
+            audit.record(cabinet.name(), UNAUTHENTICATED, AuditAction.LOGIN_FAILED, null, "cabinet locked");
             throw new OmsException(ErrorCode.CABINET_LOCKED, "The cabinet takes no new sessions.");
         }
+        checkBeforeCredentials.accept(cabinet);
 
         acquireLoginSlot();
         try {
-            return checkCredentialsAndOpen(cabinet, attempt);
+            return checkCredentialsAndOpen(cabinet, attempt, open, kind);
         } finally {
             loginSlots.release();
         }
@@ -90,11 +225,14 @@ public class Authenticator {
         }
     }
 
-    private String checkCredentialsAndOpen(Cabinet cabinet, LoginAttempt attempt) {
+    private <T> T checkCredentialsAndOpen(
+            Cabinet cabinet, LoginAttempt attempt, BiFunction<Cabinet, Account, Opened<T>> open, String kind) {
         Optional<Account> found = directory.findAccount(cabinet.id(), attempt.userName());
         if (found.isEmpty()) {
             directory.digests().burnEquivalentTime();
             log.info("Login refused in cabinet {}: unknown user", cabinet.name());
+            // The typed name is not recorded: users sometimes type their password there.
+            audit.record(cabinet.name(), UNAUTHENTICATED, AuditAction.LOGIN_FAILED, null, "unknown user name");
             throw properties.hideUnknownUsers()
                     ? new OmsException(ErrorCode.INVALID_PASSWORD, "")
                     : new OmsException(ErrorCode.USER_DOES_NOT_EXIST, "");
@@ -102,6 +240,7 @@ public class Authenticator {
         Account account = found.get();
         Instant now = clock.instant();
         if (account.isLockedOut(now)) {
+            refused(cabinet, account, "account locked after repeated wrong passwords");
             if (properties.hideUnknownUsers()) {
                 directory.digests().burnEquivalentTime();
                 throw new OmsException(ErrorCode.INVALID_PASSWORD, "");
@@ -115,14 +254,34 @@ public class Authenticator {
         if (!passwordMatches(attempt, account)) {
             directory.recordFailedLogin(account);
             log.info("Login refused for user id {}: wrong password", account.id());
+            refused(cabinet, account, "wrong password");
             throw new OmsException(ErrorCode.INVALID_PASSWORD, "");
         }
         directory.recordSuccessfulLogin(account);
 
-        checkAccountState(account, now);
-        String sessionId = sessions.openAlone(cabinet.id(), account.id(), "Y".equals(attempt.connectForcefully()));
+        checkAccountState(cabinet, account, now);
+        Opened<T> opened;
+        try {
+            opened = open.apply(cabinet, account);
+        } catch (OmsException refusal) {
+            refused(cabinet, account, "user already has a live session");
+            throw refusal;
+        }
+        if (opened.tookOver()) {
+            audit.record(
+                    cabinet.name(),
+                    account.userName(),
+                    AuditAction.SESSION_TAKEN_OVER,
+                    account.userName(),
+                    "earlier sessions ended by a forced login");
+        }
+        audit.record(cabinet.name(), account.userName(), AuditAction.LOGIN, account.userName(), kind);
         log.info("User id {} connected to cabinet {}", account.id(), cabinet.name());
-        return sessionId;
+        return opened.credential();
+    }
+
+    private void refused(Cabinet cabinet, Account account, String reason) {
+        audit.record(cabinet.name(), account.userName(), AuditAction.LOGIN_FAILED, account.userName(), reason);
     }
 
     private void checkLoginFields(LoginAttempt attempt) {
@@ -168,14 +327,17 @@ public class Authenticator {
         return digests.matchesClearText(attempt.password(), account.password());
     }
 
-    private static void checkAccountState(Account account, Instant now) {
+    private void checkAccountState(Cabinet cabinet, Account account, Instant now) {
         if (account.isExpired(now)) {
+            refused(cabinet, account, "account expired");
             throw new OmsException(ErrorCode.USER_EXPIRED, "");
         }
         if (!account.alive()) {
+            refused(cabinet, account, "account disabled");
             throw new OmsException(ErrorCode.USER_NOT_ALIVE, "The account is disabled.");
         }
         if (account.role() == Role.NONE) {
+            refused(cabinet, account, "no rights on the cabinet");
             throw new OmsException(ErrorCode.INSUFFICIENT_RIGHTS, "");
         }
     }
@@ -192,16 +354,60 @@ public class Authenticator {
                 .orElseThrow(() -> new OmsException(unknownCabinet, "No cabinet is named '" + cabinetName + "'."));
         MDC.put("cabinet", cabinet.name());
 
+        LiveSession session = tokens != null ? oauthSession(request, cabinet) : plainSession(request, cabinet);
+        sessions.touch(session);
+        request.setAttribute(SESSION_HASH_ATTRIBUTE, session.tokenHash());
+        return new Caller(cabinet.id(), cabinet.name(), session.userId(), session.userName(), session.role());
+    }
+
+    private LiveSession plainSession(HttpServletRequest request, Cabinet cabinet) {
         String sessionId = request.getHeader(SESSION_HEADER);
         if (sessionId == null || sessionId.isBlank() || sessionId.length() > 256) {
             throw new OmsException(ErrorCode.INVALID_SESSION, "The sessionId header is missing.");
         }
-        LiveSession session = sessions.findLive(sessionId)
-                .filter(live -> live.cabinetId() == cabinet.id())
+        return sessions.findLive(sessionId)
+                .filter(live -> live.cabinetId() == cabinet.id() && !live.isOAuth())
                 .orElseThrow(() -> new OmsException(
                         ErrorCode.INVALID_SESSION, "The session is unknown, expired or belongs to another cabinet."));
-        sessions.touch(session);
-        return new Caller(cabinet.id(), cabinet.name(), session.userId(), session.userName(), session.role());
+    }
+
+    /**
+     * OAuth mode: the three headers must be present and agree with each other, the token must be
+     * signed by a listed key and unexpired, and its session row must still be live in this cabinet.
+     */
+    private LiveSession oauthSession(HttpServletRequest request, Cabinet cabinet) {
+        String appId = request.getHeader(APP_ID_HEADER);
+        String accessToken = request.getHeader(ACCESS_TOKEN_HEADER);
+        String sessionValid = request.getHeader(SESSION_VALID_HEADER);
+        if (isBlank(appId) || isBlank(accessToken) || isBlank(sessionValid)) {
+            throw new OmsException(
+                    ErrorCode.INVALID_SESSION, "OAuth mode needs the appId, accessToken and sessionValid headers.");
+        }
+        AccessTokens.Claims claims = tokens.verify(accessToken, sessionValid, clock.instant())
+                .filter(verified -> verified.appId().equals(appId.strip()))
+                .orElseThrow(() -> new OmsException(
+                        ErrorCode.INVALID_SESSION, "The access token, appId or sessionValid is invalid or expired."));
+        if (!claims.cabinetName().equals(cabinet.name())) {
+            throw new OmsException(ErrorCode.INVALID_SESSION, "The access token belongs to another cabinet.");
+        }
+        return sessions.findLiveByHash(SessionStore.hash(claims.jti()))
+                .filter(live -> live.cabinetId() == cabinet.id()
+                        && claims.appId().equals(live.appId())
+                        && claims.userName().equals(live.userName()))
+                .orElseThrow(() -> new OmsException(ErrorCode.INVALID_SESSION, "The session has ended."));
+    }
+
+    private static boolean isBlank(String header) {
+        return header == null || header.isBlank();
+    }
+
+    /** The stored hash of the session that {@link #requireCaller} resolved for this request. */
+    static String currentSessionHash(HttpServletRequest request) {
+        Object hash = request.getAttribute(SESSION_HASH_ATTRIBUTE);
+        if (!(hash instanceof String text)) {
+            throw new IllegalStateException("The caller of this request was not resolved");
+        }
+        return text;
     }
 
     /** The caller of an admin API call, who must be a supervisor of the cabinet. */
@@ -222,9 +428,16 @@ public class Authenticator {
         return cabinetName;
     }
 
-    /** Ends the session named by the headers. */
+    /** Ends the session named by the headers (in OAuth mode: revokes the token everywhere). */
     public void logout(HttpServletRequest request) {
-        requireCaller(request, ErrorCode.INVALID_SESSION);
-        sessions.close(SessionStore.hash(request.getHeader(SESSION_HEADER)));
+        Caller caller = requireCaller(request, ErrorCode.INVALID_SESSION);
+        if (sessions.close(currentSessionHash(request))) {
+            audit.record(
+                    caller.cabinetName(),
+                    caller.userName(),
+                    AuditAction.LOGOUT,
+                    caller.userName(),
+                    tokens != null ? "OAuth session" : "plain session");
+        }
     }
 }

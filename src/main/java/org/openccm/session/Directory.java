@@ -3,6 +3,7 @@ package org.openccm.session;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.openccm.session.PasswordDigests.StoredPassword;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -93,13 +94,31 @@ public class Directory {
                 .single();
     }
 
-    /** Changes what a user may do; the user's open sessions end, so the change applies at once. */
+    /**
+     * Changes what a user may do; the user's open sessions end, so the change applies at once.
+     *
+     * @return how many sessions ended
+     */
     @Transactional
-    public void setUserState(long userId, boolean alive, Instant expiresAt, Role role) {
+    public int setUserState(long userId, boolean alive, Instant expiresAt, Role role) {
         jdbc.sql("update oms_user set alive = ?, expires_at = ?, role = ? where id = ?")
                 .params(alive, timestamp(expiresAt), role.name(), userId)
                 .update();
-        jdbc.sql("delete from oms_session where user_id = ?").param(userId).update();
+        return jdbc.sql("delete from oms_session where user_id = ?")
+                .param(userId)
+                .update();
+    }
+
+    /** The users of a cabinet, by name; the stored passwords stay in this package. */
+    List<Account> listAccounts(long cabinetId) {
+        return jdbc
+                .sql("select user_name from oms_user where cabinet_id = ? order by user_name")
+                .param(cabinetId)
+                .query(String.class)
+                .list()
+                .stream()
+                .map(name -> findAccount(cabinetId, name).orElseThrow())
+                .toList();
     }
 
     Optional<Account> findAccount(long cabinetId, String userName) {

@@ -3,6 +3,7 @@ package org.openccm.session;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.openccm.session.Authenticator.AccessDetails;
 import org.openccm.session.Authenticator.LoginAttempt;
 import org.openccm.shared.errors.ErrorCode;
 import org.openccm.shared.web.RequestBodies;
@@ -10,7 +11,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
-/** OMSSessionManagement: connectCabinet and disconnectCabinet. */
+/**
+ * OMSSessionManagement: connectCabinet and disconnectCabinet. In OAuth mode a login answers
+ * accessDetails instead of sessionId (contract section 3, A05).
+ */
 @RestController
 class SessionController {
     private final Authenticator authenticator;
@@ -32,10 +36,21 @@ class SessionController {
                 RequestBodies.text(body, "passAlgoType", ErrorCode.CONNECT_FAILED),
                 RequestBodies.text(body, "connectForcefully", ErrorCode.CONNECT_FAILED));
 
-        String sessionId = authenticator.login(cabinetName, attempt);
-
         Map<String, Object> response = new LinkedHashMap<>();
-        response.put("sessionId", sessionId);
+        if (authenticator.isOAuthMode()) {
+            AccessDetails details = authenticator.loginWithApplication(
+                    cabinetName,
+                    attempt,
+                    RequestBodies.text(body, "appId", ErrorCode.APP_ID_INVALID),
+                    RequestBodies.text(body, "sessionExpiryTime", ErrorCode.CONNECT_FAILED));
+            Map<String, Object> access = new LinkedHashMap<>();
+            access.put("appId", details.appId());
+            access.put("accessToken", details.accessToken());
+            access.put("sessionValid", details.sessionValid());
+            response.put("accessDetails", access);
+        } else {
+            response.put("sessionId", authenticator.login(cabinetName, attempt));
+        }
         response.put("status", "0");
         return response;
     }

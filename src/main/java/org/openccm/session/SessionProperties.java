@@ -14,6 +14,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param allowMd5Digest accept passAlgoType 1 (MD5); off by default because MD5 is broken
  * @param hideUnknownUsers answer -50127 instead of -50003 so that callers cannot probe user names
  * @param touchInterval the last-use time is written at most this often per session
+ * @param oauth OAuth mode: connectCabinet needs appId and sessionExpiryTime and answers signed
+ *     tokens, and every other call carries appId, accessToken and sessionValid instead of sessionId
+ * @param oauthMaxExpiry the longest login an OAuth client may ask for; longer requests are cut
+ * @param oauthKeys the token signing keys, {@code kid:base64} separated by commas or new lines;
+ *     empty means the generated key file in the data folder
+ * @param oauthSigningKey the kid of the key that signs new tokens; empty means the first listed
  */
 @ConfigurationProperties("oms.session")
 public record SessionProperties(
@@ -23,7 +29,11 @@ public record SessionProperties(
         @DefaultValue("15m") Duration lockoutDuration,
         @DefaultValue("false") boolean allowMd5Digest,
         @DefaultValue("false") boolean hideUnknownUsers,
-        @DefaultValue("30s") Duration touchInterval) {
+        @DefaultValue("30s") Duration touchInterval,
+        @DefaultValue("false") boolean oauth,
+        @DefaultValue("24h") Duration oauthMaxExpiry,
+        @DefaultValue("") String oauthKeys,
+        @DefaultValue("") String oauthSigningKey) {
 
     public SessionProperties {
         if (idleTimeout.isNegative() || idleTimeout.isZero() || idleTimeout.compareTo(absoluteTimeout) > 0) {
@@ -35,6 +45,9 @@ public record SessionProperties(
         }
         if (touchInterval.compareTo(idleTimeout) >= 0) {
             throw new IllegalArgumentException("oms.session.touch-interval must be shorter than idle-timeout");
+        }
+        if (oauthMaxExpiry.toMinutes() < 1) {
+            throw new IllegalArgumentException("oms.session.oauth-max-expiry must be at least one minute");
         }
     }
 }

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.openccm.shared.errors.ErrorCode;
 import org.openccm.shared.errors.OmsException;
 import org.openccm.shared.security.Tokens;
@@ -27,7 +28,7 @@ class SessionStore {
         this.properties = properties;
     }
 
-    /** A live session row joined with its user and cabinet. */
+    /** A live session row joined with its user and cabinet; appId is null for plain sessions. */
     record LiveSession(
             String tokenHash,
             long cabinetId,
@@ -35,25 +36,64 @@ class SessionStore {
             long userId,
             String userName,
             Role role,
+            String appId,
             Instant lastUsedAt,
-            Instant expiresAt) {}
+            Instant expiresAt) {
 
-    /** Opens a session and returns the session id to hand to the client (shown only once). */
-    private String open(long cabinetId, long userId) {
+        /** OAuth sessions last until their token expires; plain ones also end when left idle. */
+        boolean isOAuth() {
+            return appId != null;
+        }
+    }
+
+    /** A session that has just been opened, and whether it replaced the user's live ones. */
+    record Opened<T>(T credential, boolean tookOver) {}
+
+    /** A plain session; the id is handed to the client once and only its hash is kept. */
+    private String insertPlain(long cabinetId, long userId) {
         String sessionId = Tokens.randomUrlSafe(32);
         Instant now = clock.instant();
+        insert(hash(sessionId), cabinetId, userId, null, now, now.plus(properties.absoluteTimeout()));
+        return sessionId;
+    }
+
+    private void insert(String tokenHash, long cabinetId, long userId, String appId, Instant now, Instant expiresAt) {
         jdbc.sql("""
-                        insert into oms_session (token_hash, cabinet_id, user_id, created_at, last_used_at, expires_at)
-                        values (?, ?, ?, ?, ?, ?)""")
+                        insert into oms_session (token_hash, cabinet_id, user_id, app_id, created_at, last_used_at,
+                                                 expires_at)
+                        values (?, ?, ?, ?, ?, ?, ?)""")
                 .params(
-                        hash(sessionId),
+                        tokenHash,
                         cabinetId,
                         userId,
+                        appId,
                         Timestamp.from(now),
                         Timestamp.from(now),
-                        Timestamp.from(now.plus(properties.absoluteTimeout())))
+                        Timestamp.from(expiresAt))
                 .update();
-        return sessionId;
+    }
+
+    /** Opens a plain session (see {@link #openAlone}) and returns its session id. */
+    Opened<String> openPlain(long cabinetId, long userId, boolean takeOver) {
+        return openAlone(userId, takeOver, () -> insertPlain(cabinetId, userId));
+    }
+
+    /**
+     * Opens the server-side row of an OAuth session (see {@link #openAlone}). The row is keyed by
+     * the hash of the token's jti and ends when the token does; deleting it revokes the token.
+     */
+    <T> Opened<T> openOAuth(
+            long cabinetId,
+            long userId,
+            String appId,
+            boolean takeOver,
+            Supplier<AccessTokens.Issued> issue,
+            java.util.function.Function<AccessTokens.Issued, T> answer) {
+        return openAlone(userId, takeOver, () -> {
+            AccessTokens.Issued issued = issue.get();
+            insert(hash(issued.jti()), cabinetId, userId, appId, clock.instant(), issued.expiresAt());
+            return answer.apply(issued);
+        });
     }
 
     /**
@@ -62,11 +102,12 @@ class SessionStore {
      * duration, so that parallel logins of one user cannot both pass.
      */
     @Transactional
-    String openAlone(long cabinetId, long userId, boolean takeOver) {
+    <T> Opened<T> openAlone(long userId, boolean takeOver, Supplier<T> open) {
         jdbc.sql("select id from oms_user where id = ? for update")
                 .param(userId)
                 .query(Long.class)
                 .single();
+        boolean tookOver = false;
         if (hasLiveSession(userId)) {
             if (!takeOver) {
                 throw new OmsException(
@@ -74,13 +115,16 @@ class SessionStore {
                         "The user already has a live session; send connectForcefully Y to take it over.");
             }
             closeAllOf(userId);
+            tookOver = true;
         }
-        return open(cabinetId, userId);
+        return new Opened<>(open.get(), tookOver);
     }
 
     private boolean hasLiveSession(long userId) {
         Instant now = clock.instant();
-        return jdbc.sql("select count(*) from oms_session where user_id = ? and expires_at > ? and last_used_at > ?")
+        return jdbc.sql("""
+                                select count(*) from oms_session
+                                where user_id = ? and expires_at > ? and (app_id is not null or last_used_at > ?)""")
                         .params(userId, Timestamp.from(now), Timestamp.from(now.minus(properties.idleTimeout())))
                         .query(Long.class)
                         .single()
@@ -91,18 +135,30 @@ class SessionStore {
         jdbc.sql("delete from oms_session where user_id = ?").param(userId).update();
     }
 
+    /** Ends every session of the cabinet but the one kept (the supervisor who locks it). */
+    int closeAllInCabinetExcept(long cabinetId, String keptTokenHash) {
+        return jdbc.sql("delete from oms_session where cabinet_id = ? and token_hash <> ?")
+                .params(cabinetId, keptTokenHash)
+                .update();
+    }
+
     /** The live session for this id, if it is neither idle too long nor past its absolute end. */
     Optional<LiveSession> findLive(String sessionId) {
+        return findLiveByHash(hash(sessionId));
+    }
+
+    /** Like {@link #findLive}, by the stored hash (for OAuth sessions, of the token's jti). */
+    Optional<LiveSession> findLiveByHash(String tokenHash) {
         Instant now = clock.instant();
         Optional<LiveSession> found = jdbc.sql("""
                         select s.token_hash, s.cabinet_id, c.name as cabinet_name, s.user_id, u.user_name, u.role,
-                               s.last_used_at, s.expires_at
+                               s.app_id, s.last_used_at, s.expires_at
                         from oms_session s
                         join cabinet c on c.id = s.cabinet_id
                         join oms_user u on u.id = s.user_id
                         where s.token_hash = ? and u.alive and u.role <> 'NONE'
                           and (u.expires_at is null or u.expires_at > ?)""")
-                .params(hash(sessionId), Timestamp.from(now))
+                .params(tokenHash, Timestamp.from(now))
                 .query((rs, n) -> new LiveSession(
                         rs.getString("token_hash"),
                         rs.getLong("cabinet_id"),
@@ -110,11 +166,12 @@ class SessionStore {
                         rs.getLong("user_id"),
                         rs.getString("user_name"),
                         Role.valueOf(rs.getString("role")),
+                        rs.getString("app_id"),
                         rs.getTimestamp("last_used_at").toInstant(),
                         rs.getTimestamp("expires_at").toInstant()))
                 .optional();
         return found.filter(session -> now.isBefore(session.expiresAt())
-                && now.isBefore(session.lastUsedAt().plus(properties.idleTimeout())));
+                && (session.isOAuth() || now.isBefore(session.lastUsedAt().plus(properties.idleTimeout()))));
     }
 
     /** Moves the idle deadline; written at most once per touch interval to spare the database. */
@@ -134,11 +191,27 @@ class SessionStore {
                 > 0;
     }
 
-    int purgeExpired() {
+    /** A session that can no longer be used, for the audit trail before it is deleted. */
+    record Ended(String tokenHash, String cabinetName, String userName, String appId) {}
+
+    /** Sessions past their end (or left idle, for plain ones), at most a batch at a time. */
+    java.util.List<Ended> findEnded(int limit) {
         Instant now = clock.instant();
-        return jdbc.sql("delete from oms_session where expires_at <= ? or last_used_at <= ?")
-                .params(Timestamp.from(now), Timestamp.from(now.minus(properties.idleTimeout())))
-                .update();
+        return jdbc.sql("""
+                        select s.token_hash, c.name as cabinet_name, u.user_name, s.app_id
+                        from oms_session s
+                        join cabinet c on c.id = s.cabinet_id
+                        join oms_user u on u.id = s.user_id
+                        where s.expires_at <= ? or (s.app_id is null and s.last_used_at <= ?)
+                        order by s.expires_at
+                        limit ?""")
+                .params(Timestamp.from(now), Timestamp.from(now.minus(properties.idleTimeout())), limit)
+                .query((rs, n) -> new Ended(
+                        rs.getString("token_hash"),
+                        rs.getString("cabinet_name"),
+                        rs.getString("user_name"),
+                        rs.getString("app_id")))
+                .list();
     }
 
     static String hash(String sessionId) {

@@ -15,6 +15,10 @@ public enum ErrorCode {
     INSUFFICIENT_RIGHTS(-50110, "Insufficient Rights to connect to the Cabinet."),
     USER_NOT_ALLOWED(-50141, "User is not allowed to connect."),
     USER_DOES_NOT_EXIST(-50003, "User does not exist."),
+    /** OAuth: a well-formed appId that is not registered for the cabinet (A06). */
+    APP_ID_NOT_REGISTERED(-50338, "You have provided wrong value of AppId. Please check it"),
+    /** OAuth: the appId is missing, blank or malformed (A06). */
+    APP_ID_INVALID(-1000, "You have provided wrong value of AppId , please check it."),
     INVALID_SESSION(-50146, "OMS_INVALID_SESSION_HANDLE"),
     PRODUCT_NOT_FOUND(1027, "OMS_PRODUCTNAME_MSG"),
     ONDEMAND_NOT_CONFIGURED(1028, "OMS_ONDEMAND_GEN_MSG"),
