@@ -2,6 +2,8 @@ package org.openccm.batch;
 
 import java.util.List;
 import java.util.Objects;
+import org.openccm.audit.AuditAction;
+import org.openccm.audit.AuditTrail;
 import org.openccm.batch.Cycles.Instance;
 import org.openccm.batch.Spools.Spool;
 import org.openccm.session.Caller;
@@ -23,10 +25,16 @@ class Approvals {
 
     private final Spools spools;
     private final JdbcClient jdbc;
+    private final AuditTrail audit;
 
-    Approvals(Spools spools, JdbcClient jdbc) {
+    Approvals(Spools spools, JdbcClient jdbc, AuditTrail audit) {
         this.spools = spools;
         this.jdbc = jdbc;
+        this.audit = audit;
+    }
+
+    private void audited(Caller checker, AuditAction action, long spoolId, String detail) {
+        audit.record(checker.cabinetName(), checker.userName(), action, "jobSpoolId " + spoolId, detail);
     }
 
     /**
@@ -54,10 +62,16 @@ class Approvals {
                     spools.approve(spool.id(), checker.userId());
                     setCommunicationId(spool.id(), communicationId);
                     log.info("Spool {} approved by user id {}", spool.id(), checker.userId());
+                    audited(checker, AuditAction.SPOOL_APPROVED, spool.id(), "approveJob");
                     return spool.id();
                 }
                 spools.reject(spool.id(), checker.userId());
                 log.info("Spool {} superseded by an approval with another filter", spool.id());
+                audited(
+                        checker,
+                        AuditAction.SPOOL_REJECTED,
+                        spool.id(),
+                        "superseded by approveJob with another filter");
             }
         }
         long spoolId = spools.create(
@@ -68,6 +82,7 @@ class Approvals {
                 checker.userId(),
                 communicationId);
         log.info("Spool {} created and approved by user id {}", spoolId, checker.userId());
+        audited(checker, AuditAction.SPOOL_APPROVED, spoolId, "approveJob, spooled on approval");
         return spoolId;
     }
 
@@ -77,6 +92,7 @@ class Approvals {
         Spool spool = openSpool(checker, spoolId);
         spools.approve(spool.id(), checker.userId());
         log.info("Spool {} approved by user id {}", spool.id(), checker.userId());
+        audited(checker, AuditAction.SPOOL_APPROVED, spool.id(), "admin API");
         return spools.byId(spoolId).orElseThrow();
     }
 
@@ -85,6 +101,7 @@ class Approvals {
         Spool spool = openSpool(checker, spoolId);
         spools.reject(spool.id(), checker.userId());
         log.info("Spool {} rejected by user id {}", spool.id(), checker.userId());
+        audited(checker, AuditAction.SPOOL_REJECTED, spool.id(), "admin API");
         return spools.byId(spoolId).orElseThrow();
     }
 

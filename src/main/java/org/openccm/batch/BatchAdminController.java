@@ -13,6 +13,8 @@ import java.time.format.ResolverStyle;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openccm.audit.AuditAction;
+import org.openccm.audit.AuditTrail;
 import org.openccm.batch.Cycles.Cycle;
 import org.openccm.batch.Cycles.Instance;
 import org.openccm.batch.Cycles.Job;
@@ -55,6 +57,7 @@ class BatchAdminController {
     private final OutputStore store;
     private final BatchProperties properties;
     private final JdbcClient jdbc;
+    private final AuditTrail audit;
 
     BatchAdminController(
             Authenticator authenticator,
@@ -65,7 +68,9 @@ class BatchAdminController {
             Approvals approvals,
             OutputStore store,
             BatchProperties properties,
-            JdbcClient jdbc) {
+            JdbcClient jdbc,
+            AuditTrail audit) {
+        this.audit = audit;
         this.authenticator = authenticator;
         this.bodies = bodies;
         this.definitions = definitions;
@@ -91,7 +96,14 @@ class BatchAdminController {
         Caller caller = authenticator.requireSupervisor(request);
         JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
         definitions.define(caller.cabinetId(), caller.userId(), body);
-        return describe(cycle(caller, RequestBodies.text(body, "name").strip()));
+        Cycle cycle = cycle(caller, RequestBodies.text(body, "name").strip());
+        audit.record(
+                caller.cabinetName(),
+                caller.userName(),
+                AuditAction.CYCLE_CREATED,
+                cycle.name(),
+                "cron " + cycle.cron() + ", " + cycles.jobs(cycle.id()).size() + " jobs");
+        return describe(cycle);
     }
 
     @GetMapping("/admin/cycles/{name}")
@@ -121,6 +133,12 @@ class BatchAdminController {
             jdbc.sql("update batch_job set data_file = ?, data_query = null where id = ?")
                     .params(key, found.id())
                     .update();
+            audit.record(
+                    caller.cabinetName(),
+                    caller.userName(),
+                    AuditAction.JOB_DATA_UPLOADED,
+                    cycle.name() + "/" + found.name(),
+                    size + " bytes");
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("dataFile", key);
             answer.put("bytes", size);
@@ -173,6 +191,12 @@ class BatchAdminController {
         }
         long instanceId = definitions.addInstance(caller.cabinetId(), cycle.id(), found.id(), date, caller.userId());
         long spoolId = spools.create(instanceId, caller.cabinetId(), null, caller.userId(), null, null);
+        audit.record(
+                caller.cabinetName(),
+                caller.userName(),
+                AuditAction.BATCH_INSTANCE_STARTED,
+                cycle.name() + "/" + found.name() + " " + date,
+                "jobSpoolId " + spoolId);
         return describe(spools.byId(spoolId).orElseThrow());
     }
 

@@ -183,6 +183,17 @@ class BatchApiTest extends ApiTestBase {
         assertThat(other.status()).as(other.raw()).isEqualTo("0");
         assertThat(other.text("jobSpoolId")).isEqualTo(spoolId);
         awaitSpool(checker, spoolId, "RELEASED");
+
+        JsonNode trail =
+                get("/admin/audit?action=SPOOL_APPROVED", auth(supervisor)).body();
+        boolean recorded = false;
+        for (JsonNode entry : trail) {
+            recorded |= ("jobSpoolId " + spoolId).equals(entry.get("target").asString());
+        }
+        assertThat(recorded).as(trail.toString()).isTrue();
+        JsonNode started2 = get("/admin/audit?action=BATCH_INSTANCE_STARTED", auth(supervisor))
+                .body();
+        assertThat(started2.toString()).contains(cycle);
     }
 
     @Test
