@@ -39,7 +39,9 @@ class CycleTimetable implements SmartLifecycle, DisposableBean {
     private final Spools spools;
     private final TransactionTemplate transactions;
     private final Clock clock;
-    private final Scheduler scheduler;
+    private final DataSource dataSource;
+    private final BatchProperties properties;
+    private Scheduler scheduler;
     private volatile boolean running;
 
     CycleTimetable(
@@ -53,9 +55,15 @@ class CycleTimetable implements SmartLifecycle, DisposableBean {
         this.spools = spools;
         this.transactions = transactions;
         this.clock = clock;
+        this.dataSource = dataSource;
+        this.properties = properties;
+    }
+
+    /** A db-scheduler instance cannot start again once stopped, so each start builds one. */
+    private Scheduler newScheduler() {
         RecurringTask<Void> tick = Tasks.recurring("cycle-timetable", FixedDelay.of(properties.timetableInterval()))
                 .execute((instance, context) -> fireDueCycles());
-        this.scheduler = Scheduler.create(dataSource)
+        return Scheduler.create(dataSource)
                 .startTasks(tick)
                 .threads(1)
                 .pollingInterval(properties.timetableInterval())
@@ -98,13 +106,16 @@ class CycleTimetable implements SmartLifecycle, DisposableBean {
     }
 
     @Override
-    public void start() {
-        scheduler.start();
-        running = true;
+    public synchronized void start() {
+        if (!running) {
+            scheduler = newScheduler();
+            scheduler.start();
+            running = true;
+        }
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         if (running) {
             scheduler.stop();
             running = false;

@@ -24,6 +24,13 @@ class BatchApiTest extends ApiTestBase {
     @Autowired
     JdbcClient jdbc;
 
+    /** Other test classes share the database and may have left the batch service stopped. */
+    @org.junit.jupiter.api.BeforeEach
+    void batchServiceRuns() {
+        jdbc.sql("update oms_service set desired_count = 2 where work_kind = 'BATCH'")
+                .update();
+    }
+
     private static String sample(String name) {
         try {
             return new ClassPathResource("guide-samples/" + name).getContentAsString(StandardCharsets.UTF_8);

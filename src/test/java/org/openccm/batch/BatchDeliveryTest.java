@@ -34,6 +34,13 @@ class BatchDeliveryTest extends ApiTestBase {
     @Autowired
     JdbcClient jdbc;
 
+    /** Other test classes share the database and may have left the batch service stopped. */
+    @org.junit.jupiter.api.BeforeEach
+    void batchServiceRuns() {
+        jdbc.sql("update oms_service set desired_count = 2 where work_kind = 'BATCH'")
+                .update();
+    }
+
     private JsonNode awaitSpool(String session, String spoolId, String state) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         JsonNode spool;

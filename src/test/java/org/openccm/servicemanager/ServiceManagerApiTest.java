@@ -74,6 +74,9 @@ class ServiceManagerApiTest extends ApiTestBase {
         assertThat(notRunning.text("Error")).isEqualTo("true");
         assertThat(notRunning.text("Descr")).isEqualTo("The failed service is currently not running.");
         assertThat(notRunning.body().get("FailedServiceID").get(0).asString()).isEqualTo("167");
+
+        // The batch tests share this database and need Batchgen running.
+        post(BASE + "startService", auth(supervisor), "{\"ServiceIds\":[{\"id\":\"167\"}],\"ServiceCount\":2}");
     }
 
     @Test
