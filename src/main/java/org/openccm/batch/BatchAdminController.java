@@ -302,6 +302,7 @@ class BatchAdminController {
         out.put("processed", progress.generated() + progress.failed());
         out.put("generated", progress.generated());
         out.put("failed", progress.failed());
+        out.put("deliveries", spools.deliveries(spool.id()));
         out.put(
                 "printFiles",
                 spool.printFile() == null

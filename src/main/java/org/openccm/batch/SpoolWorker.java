@@ -24,6 +24,7 @@ import org.openccm.batch.Spools.PendingRecord;
 import org.openccm.batch.Spools.Spool;
 import org.openccm.communication.BatchDocuments;
 import org.openccm.communication.BatchDocuments.RecordTakenException;
+import org.openccm.servicemanager.Services;
 import org.openccm.session.Caller;
 import org.openccm.shared.errors.ErrorCode;
 import org.openccm.shared.errors.OmsException;
@@ -63,6 +64,7 @@ class SpoolWorker {
     private final BatchProperties properties;
     private final ObjectMapper mapper;
     private final JdbcClient jdbc;
+    private final Services services;
     private final ExecutorService workers;
     private final AtomicInteger running = new AtomicInteger();
     private final Map<Long, BatchDocuments.Plan> plans = new ConcurrentHashMap<>();
@@ -75,7 +77,9 @@ class SpoolWorker {
             OutputStore store,
             BatchProperties properties,
             RequestBodies bodies,
-            JdbcClient jdbc) {
+            JdbcClient jdbc,
+            Services services) {
+        this.services = services;
         this.spools = spools;
         this.cycles = cycles;
         this.datasets = datasets;
@@ -227,13 +231,19 @@ class SpoolWorker {
                 spools.finishChunk(chunk);
                 return;
             }
-            for (PendingRecord record : spools.pendingRecords(chunk)) {
-                if (!generateRecord(maker, plan, spool, record)) {
-                    spools.returnChunk(chunk);
-                    return;
+            int processed = 0;
+            try {
+                for (PendingRecord record : spools.pendingRecords(chunk)) {
+                    if (!generateRecord(maker, plan, spool, record)) {
+                        spools.returnChunk(chunk);
+                        return;
+                    }
+                    processed++;
                 }
+                spools.finishChunk(chunk);
+            } finally {
+                services.countProcessed(spool.cabinetId(), "BATCH", processed);
             }
-            spools.finishChunk(chunk);
         } finally {
             MDC.remove("spool");
         }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -50,6 +51,17 @@ class Spools {
     }
 
     record Progress(int total, int generated, int failed, int pending) {}
+
+    /** Queued steps of a spool's communications by state: PENDING, RUNNING, DONE, FAILED. */
+    Map<String, Integer> deliveries(long spoolId) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        jdbc.sql("select w.state, count(*) from work_item w join omsJobQueueItems q on q.request_id = w.request_id"
+                        + " where q.spool_id = ? group by w.state")
+                .param(spoolId)
+                .query((rs, n) -> counts.put(rs.getString(1), rs.getInt(2)))
+                .list();
+        return counts;
+    }
 
     record Chunk(long spoolId, int chunkNo, int firstSeq, int lastSeq, int attempts) {}
 

@@ -81,8 +81,16 @@ public class Services {
 
     /** Counts one processed queue record for the service that handles this kind of work. */
     public void countProcessed(long cabinetId, String workKind) {
-        jdbc.sql("update oms_service set processed_count = processed_count + 1 where cabinet_id = ? and work_kind = ?")
-                .params(cabinetId, workKind)
+        countProcessed(cabinetId, workKind, 1);
+    }
+
+    /** Adds records a service processed, e.g. the records of one batch chunk. */
+    public void countProcessed(long cabinetId, String workKind, int records) {
+        if (records <= 0) {
+            return;
+        }
+        jdbc.sql("update oms_service set processed_count = processed_count + ? where cabinet_id = ? and work_kind = ?")
+                .params(records, cabinetId, workKind)
                 .update();
     }
 

@@ -133,6 +133,13 @@ class BatchDeliveryTest extends ApiTestBase {
         }
         assertThat(smtp.getReceivedMessages()).hasSize(12);
         assertThat(recipients).hasSize(12).contains("reader1@example.com", "reader12@example.com");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> get("/admin/spools/" + spoolId, auth(checker))
+                                .body()
+                                .get("deliveries")
+                                .path("DONE")
+                                .asInt()
+                        == 12);
     }
 
     @Test
