@@ -134,6 +134,11 @@ public class MailDelivery {
         if (recipient.length() > 320) {
             throw new AddressException("too long");
         }
+        if (recipient.chars().anyMatch(Character::isISOControl)) {
+            // InternetAddress keeps CR and LF inside a quoted display name, and only header
+            // folding then stands between the data and a header line of its own.
+            throw new AddressException("contains control characters");
+        }
         InternetAddress[] parsed = InternetAddress.parse(recipient, true);
         if (parsed.length != 1 || parsed[0].isGroup()) {
             throw new AddressException("not exactly one address");

@@ -16,7 +16,6 @@ import org.openccm.session.Directory;
 import org.openccm.session.Role;
 import org.openccm.support.ApiTestBase;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,23 +28,12 @@ class GenerationApiTest extends ApiTestBase {
     JdbcClient jdbc;
 
     static ObjectNode sample(String name) {
-        try {
-            return (ObjectNode) JSON.readTree(
-                    new ClassPathResource("guide-samples/" + name).getContentAsString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return guideSample(name);
     }
 
     /** The guide's sample with archival and every delivery switched off (they arrive later). */
     static ObjectNode withoutDeliveryOrArchival(ObjectNode body) {
-        body.put("doArchive", "N");
-        for (String flag : new String[] {"sendMail", "sendMessage", "sendWhatsapp", "sendFacebook", "sendTwitter"}) {
-            if (body.has(flag)) {
-                body.put(flag, "N");
-            }
-        }
-        return body;
+        return generationOnly(body);
     }
 
     private String operatorSession() {

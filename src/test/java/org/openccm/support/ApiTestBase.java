@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +23,13 @@ import org.openccm.session.Role;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Starts the whole server on a random port (once for all tests that share this configuration)
@@ -158,11 +161,39 @@ public abstract class ApiTestBase {
 
     /** A session of a fresh user with the given role, so that tests do not share sessions. */
     protected String sessionOfNewUser(Role role) {
+        return freshUser(role).sessionId();
+    }
+
+    /** A fresh user of the first cabinet, logged in: its id finds the rows its requests leave. */
+    protected record TestUser(long id, String name, String sessionId) {}
+
+    protected TestUser freshUser(Role role) {
         String name =
                 "user" + USER_NUMBERS.incrementAndGet() + "_" + role.name().toLowerCase();
         long cabinetId = directory.findCabinet(CABINET).orElseThrow().id();
-        directory.createUser(cabinetId, name, "Secret-" + name, role);
-        return connect(name, "Secret-" + name);
+        long id = directory.createUser(cabinetId, name, "Secret-" + name, role);
+        return new TestUser(id, name, connect(name, "Secret-" + name));
+    }
+
+    /** A request body from src/test/resources/guide-samples, as the guide prints it. */
+    protected static ObjectNode guideSample(String name) {
+        try {
+            return (ObjectNode) JSON.readTree(
+                    new ClassPathResource("guide-samples/" + name).getContentAsString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The body with archival and every delivery switched off, so that only the document is made. */
+    protected static ObjectNode generationOnly(ObjectNode body) {
+        body.put("doArchive", "N");
+        for (String flag : new String[] {"sendMail", "sendMessage", "sendWhatsapp", "sendFacebook", "sendTwitter"}) {
+            if (body.has(flag)) {
+                body.put(flag, "N");
+            }
+        }
+        return body;
     }
 
     protected Map<String, String> auth(String sessionId) {
