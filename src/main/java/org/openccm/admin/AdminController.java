@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openccm.datasource.DataSources;
 import org.openccm.generation.Product;
 import org.openccm.generation.ProductCatalog;
 import org.openccm.generation.ProductCatalog.InvalidProductException;
@@ -32,11 +33,14 @@ class AdminController {
     private final Authenticator authenticator;
     private final RequestBodies bodies;
     private final ProductCatalog catalog;
+    private final DataSources dataSources;
 
-    AdminController(Authenticator authenticator, RequestBodies bodies, ProductCatalog catalog) {
+    AdminController(
+            Authenticator authenticator, RequestBodies bodies, ProductCatalog catalog, DataSources dataSources) {
         this.authenticator = authenticator;
         this.bodies = bodies;
         this.catalog = catalog;
+        this.dataSources = dataSources;
     }
 
     @GetMapping("/products")
@@ -53,6 +57,10 @@ class AdminController {
         Caller caller = requireSupervisor(request);
         JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
         Product.DataKind dataKind = dataKind(RequestBodies.text(body, "dataKind"));
+        String dataSource = RequestBodies.text(body, "dataSource");
+        if (!dataSource.isEmpty() && !dataSources.exists(caller.cabinetId(), dataSource)) {
+            throw OmsException.invalidInput("No data source named '" + printable(dataSource) + "' in this cabinet.");
+        }
         try {
             Product product = catalog.create(
                     caller.cabinetId(),
@@ -64,7 +72,8 @@ class AdminController {
                     RequestBodies.text(body, "recipientPath"),
                     RequestBodies.text(body, "mailSubject"),
                     RequestBodies.text(body, "phonePath"),
-                    RequestBodies.text(body, "socialIdPath"));
+                    RequestBodies.text(body, "socialIdPath"),
+                    dataSource);
             return describe(product);
         } catch (InvalidProductException e) {
             throw OmsException.invalidInput(e.getMessage());
@@ -118,6 +127,10 @@ class AdminController {
                 .orElseThrow(() -> new OmsException(ErrorCode.PRODUCT_NOT_FOUND, "No product named '" + name + "'."));
     }
 
+    private static String printable(String name) {
+        return name.matches("[A-Za-z0-9_.-]{1,32}") ? name : "(invalid name)";
+    }
+
     private static Product.DataKind dataKind(String value) {
         try {
             return Product.DataKind.valueOf(value);
@@ -137,6 +150,7 @@ class AdminController {
         view.put("mailSubject", product.mailSubject());
         view.put("phonePath", product.phonePath());
         view.put("socialIdPath", product.socialIdPath());
+        view.put("dataSource", product.dataSource());
         return view;
     }
 

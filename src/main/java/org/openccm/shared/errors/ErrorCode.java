@@ -33,7 +33,9 @@ public enum ErrorCode {
     RETRY_CHANNEL_NOT_FOUND(5005, "ChannelName not found"),
     NOTHING_TO_RETRY(5006, "Data not Found for retry"),
     INVALID_REQUEST(105, "Invalid Request"),
-    OPERATION_FAILED(400, "Operation Failed");
+    OPERATION_FAILED(400, "Operation Failed"),
+    /** Not a contract code: the admin API's answer for a named thing (a data source) that does not exist. */
+    NOT_FOUND(404, "Not found");
 
     private final int code;
     private final String guideMessage;
