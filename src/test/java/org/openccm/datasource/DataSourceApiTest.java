@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openccm.session.Role;
@@ -163,6 +169,41 @@ class DataSourceApiTest extends ApiTestBase {
             Answer answer = generate(session, product, hostile);
             assertThat(answer.body().get("status").asInt()).as(answer.raw()).isEqualTo(1029);
             assertThat(answer.text("description")).contains("No record found");
+        }
+    }
+
+    @Test
+    void processUsingDbReadsThroughAnH2Server(CapturedOutput output) throws Exception {
+        Path baseDir = Files.createTempDirectory("openccm-h2-server");
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Server server = Server.createTcpServer(
+                        "-tcpPort", Integer.toString(port), "-ifNotExists", "-baseDir", baseDir.toString())
+                .start();
+        try {
+            String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/records;MODE=PostgreSQL";
+            String password = "H2-Server-Pass-" + port;
+            try (Connection connection = DriverManager.getConnection(url, "owner", password)) {
+                ExternalDatabases.execute(
+                        connection,
+                        "create table customer (customer_key varchar(50) primary key, full_name varchar(100))",
+                        "insert into customer values ('C-1', 'Hyacinth Quartermaine')");
+            }
+            String session = connect("oms", "11sp1");
+            Answer created = createDataSource(session, "h2server", url, "owner", password);
+            assertThat(created.httpStatus()).as(created.raw()).isEqualTo(201);
+            createProduct(session, "H2_SERVER", "h2server", "customer");
+
+            Answer answer = generate(session, "H2_SERVER", "C-1");
+
+            assertThat(answer.body().get("status").asInt()).as(answer.raw()).isZero();
+            assertThat(extract(answer.text("filePathName")).text()).contains("Hyacinth Quartermaine");
+            assertInjectionFinds(session, "H2_SERVER");
+            assertThat(output.getAll()).doesNotContain(password);
+        } finally {
+            server.stop();
         }
     }
 
