@@ -18,6 +18,7 @@ import org.openccm.shared.security.SecretBox;
 import org.openccm.support.ApiTestBase;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -25,7 +26,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * A second instance of the installation whose key list puts a new key first: it reads what the
  * old key sealed, and the reseal endpoint moves a cabinet's channel and data source secrets to the
  * new key, after which the old key is no longer needed for them.
+ *
+ * <p>Its context is its own: closed after the class and with a small pool, so that it does not
+ * hold database connections the other test contexts need (PostgreSQL allows only so many).
  */
+@DirtiesContext
 class SecretRotationTest extends ApiTestBase {
     private static final String NEW_KEY = randomKey();
 
@@ -34,6 +39,7 @@ class SecretRotationTest extends ApiTestBase {
 
     @DynamicPropertySource
     static void rotatedKeys(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "4");
         registry.add("oms.secrets.key", () -> "k2:" + NEW_KEY + "," + legacyKey());
     }
 

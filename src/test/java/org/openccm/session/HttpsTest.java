@@ -20,6 +20,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.openccm.support.ApiTestBase;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -28,13 +29,18 @@ import tools.jackson.databind.JsonNode;
  * The server started as the README says for HTTPS: with a PKCS12 key store (made here by keytool
  * for 127.0.0.1) in the server.ssl settings. A client that trusts only that certificate logs in
  * over TLS.
+ *
+ * <p>Its context is its own: closed after the class and with a small pool, so that it does not
+ * hold database connections the other test contexts need (PostgreSQL allows only so many).
  */
+@DirtiesContext
 class HttpsTest extends ApiTestBase {
     private static final String STORE_PASSWORD = "store-" + Long.toHexString(System.nanoTime());
     private static final Path KEY_STORE = generateKeyStore();
 
     @DynamicPropertySource
     static void tls(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "4");
         registry.add("server.ssl.enabled", () -> "true");
         registry.add("server.ssl.key-store", KEY_STORE::toString);
         registry.add("server.ssl.key-store-type", () -> "PKCS12");
