@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.openccm.audit.AuditAction;
 import org.openccm.audit.AuditTrail;
+import org.openccm.datasource.DataSources;
 import org.openccm.generation.Product;
 import org.openccm.generation.ProductCatalog;
 import org.openccm.generation.ProductCatalog.InvalidProductException;
@@ -35,12 +36,19 @@ class AdminController {
     private final RequestBodies bodies;
     private final ProductCatalog catalog;
     private final AuditTrail audit;
+    private final DataSources dataSources;
 
-    AdminController(Authenticator authenticator, RequestBodies bodies, ProductCatalog catalog, AuditTrail audit) {
+    AdminController(
+            Authenticator authenticator,
+            RequestBodies bodies,
+            ProductCatalog catalog,
+            AuditTrail audit,
+            DataSources dataSources) {
         this.authenticator = authenticator;
         this.bodies = bodies;
         this.catalog = catalog;
         this.audit = audit;
+        this.dataSources = dataSources;
     }
 
     @GetMapping("/products")
@@ -57,6 +65,10 @@ class AdminController {
         Caller caller = requireSupervisor(request);
         JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
         Product.DataKind dataKind = dataKind(RequestBodies.text(body, "dataKind"));
+        String dataSource = RequestBodies.text(body, "dataSource");
+        if (!dataSource.isEmpty() && !dataSources.exists(caller.cabinetId(), dataSource)) {
+            throw OmsException.invalidInput("No data source named '" + printable(dataSource) + "' in this cabinet.");
+        }
         try {
             Product product = catalog.create(
                     caller.cabinetId(),
@@ -68,7 +80,8 @@ class AdminController {
                     RequestBodies.text(body, "recipientPath"),
                     RequestBodies.text(body, "mailSubject"),
                     RequestBodies.text(body, "phonePath"),
-                    RequestBodies.text(body, "socialIdPath"));
+                    RequestBodies.text(body, "socialIdPath"),
+                    dataSource);
             audit.record(
                     caller.cabinetName(),
                     caller.userName(),
@@ -142,6 +155,10 @@ class AdminController {
                 .orElseThrow(() -> new OmsException(ErrorCode.PRODUCT_NOT_FOUND, "No product named '" + name + "'."));
     }
 
+    private static String printable(String name) {
+        return name.matches("[A-Za-z0-9_.-]{1,32}") ? name : "(invalid name)";
+    }
+
     private static Product.DataKind dataKind(String value) {
         try {
             return Product.DataKind.valueOf(value);
@@ -161,6 +178,7 @@ class AdminController {
         view.put("mailSubject", product.mailSubject());
         view.put("phonePath", product.phonePath());
         view.put("socialIdPath", product.socialIdPath());
+        view.put("dataSource", product.dataSource());
         return view;
     }
 

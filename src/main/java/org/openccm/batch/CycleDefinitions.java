@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.Set;
 import org.openccm.communication.BatchDocuments.JobType;
+import org.openccm.datasource.DataSources;
 import org.openccm.shared.errors.OmsException;
 import org.openccm.shared.web.RequestBodies;
 import org.openccm.storage.StoragePaths;
@@ -32,8 +33,10 @@ public class CycleDefinitions {
     private final Cycles cycles;
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final DataSources dataSources;
 
-    CycleDefinitions(Cycles cycles, JdbcClient jdbc, Clock clock) {
+    CycleDefinitions(Cycles cycles, JdbcClient jdbc, Clock clock, DataSources dataSources) {
+        this.dataSources = dataSources;
         this.cycles = cycles;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -75,6 +78,10 @@ public class CycleDefinitions {
         Set<String> names = new HashSet<>();
         for (JsonNode job : jobs) {
             Cycles.Job parsed = job(job);
+            if (parsed.dataSource() != null && !dataSources.exists(cabinetId, parsed.dataSource())) {
+                throw OmsException.invalidInput(
+                        "Job '" + parsed.name() + "': no data source named '" + parsed.dataSource() + "'.");
+            }
             if (!names.add(parsed.name())) {
                 throw OmsException.invalidInput("Two jobs are named '" + parsed.name() + "'.");
             }

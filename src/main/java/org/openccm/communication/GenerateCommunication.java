@@ -20,6 +20,7 @@ import org.openccm.archive.ArchiveRequest;
 import org.openccm.archive.ArchivedDocument;
 import org.openccm.archive.DocumentArchive;
 import org.openccm.communication.GenerationRequest.Source;
+import org.openccm.datasource.DataSources;
 import org.openccm.delivery.Channels;
 import org.openccm.delivery.DeliveryOutcome;
 import org.openccm.delivery.MailDelivery;
@@ -48,6 +49,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
@@ -66,7 +68,7 @@ class GenerateCommunication {
     private final DocumentGenerator generator;
     private final OutputStore store;
     private final RequestLedger ledger;
-    private final RecordSource records;
+    private final DataSources records;
     private final LimitsProperties limits;
     private final ObjectMapper dataMapper;
     private final Clock clock;
@@ -83,7 +85,7 @@ class GenerateCommunication {
             DocumentGenerator generator,
             OutputStore store,
             RequestLedger ledger,
-            RecordSource records,
+            DataSources records,
             RequestBodies bodies,
             LimitsProperties limits,
             DocumentArchive archive,
@@ -659,11 +661,14 @@ class GenerateCommunication {
 
     private Map<String, Object> readDatabaseRecord(Product product, String masterKey) {
         try {
-            return records.readOne(product.dataQuery(), masterKey)
+            return records.readOne(product.cabinetId(), product.dataSource(), product.dataQuery(), masterKey)
                     .orElseThrow(() ->
                             new OmsException(ErrorCode.GENERATION_FAILED, "No record found for the given masterKey."));
-        } catch (RecordSource.AmbiguousRecordException e) {
+        } catch (RecordSource.AmbiguousRecordException | DataSources.UnknownDataSourceException e) {
             throw new OmsException(ErrorCode.GENERATION_FAILED, e.getMessage());
+        } catch (CannotGetJdbcConnectionException e) {
+            throw new OmsException(
+                    ErrorCode.GENERATION_FAILED, "The product's data source could not be reached in time.", e);
         } catch (DataAccessException e) {
             throw new OmsException(
                     ErrorCode.GENERATION_FAILED,

@@ -246,6 +246,47 @@ public class Channels {
                 > 0;
     }
 
+    /**
+     * Seals every stored channel secret again under the current secrets key.
+     *
+     * @param cabinetId only this cabinet's channels, or every cabinet's when null
+     * @return how many channels had a secret sealed again
+     */
+    public int resealSecrets(Long cabinetId) {
+        List<StoredSettings> all = (cabinetId == null
+                        ? jdbc.sql("select cabinet_id, name, settings from channel")
+                        : jdbc.sql("select cabinet_id, name, settings from channel where cabinet_id = ?")
+                                .param(cabinetId))
+                .query((rs, n) -> new StoredSettings(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .list();
+        int resealed = 0;
+        for (StoredSettings channel : all) {
+            Map<String, String> settings = new LinkedHashMap<>(parse(channel.settings()));
+            boolean changed = false;
+            for (Map.Entry<String, String> setting : settings.entrySet()) {
+                String value = setting.getValue();
+                if (SecretBox.isEncrypted(value) && !secrets.isSealedWithCurrentKey(value)) {
+                    setting.setValue(secrets.reseal(value));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                // Only if nobody replaced the settings meanwhile.
+                resealed += jdbc.sql(
+                                "update channel set settings = ? where cabinet_id = ? and name = ? and settings = ?")
+                        .params(
+                                json.writeValueAsString(settings),
+                                channel.cabinetId(),
+                                channel.name(),
+                                channel.settings())
+                        .update();
+            }
+        }
+        return resealed;
+    }
+
+    private record StoredSettings(long cabinetId, String name, String settings) {}
+
     /** The settings as stored: secrets encrypted. */
     private String sealed(Map<String, String> settings) {
         Map<String, String> stored = new LinkedHashMap<>();

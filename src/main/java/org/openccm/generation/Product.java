@@ -11,6 +11,8 @@ package org.openccm.generation;
  * @param mailSubject the subject of the product's mails
  * @param phonePath where the record holds the recipient's phone number for SMS and WhatsApp
  * @param socialIdPath where the record holds the recipient's Facebook or X account id
+ * @param dataSource for DB products, the cabinet's data source the query runs on; null for the
+ *     server's restricted records account
  */
 public record Product(
         long id,
@@ -23,7 +25,8 @@ public record Product(
         String recipientPath,
         String mailSubject,
         String phonePath,
-        String socialIdPath) {
+        String socialIdPath,
+        String dataSource) {
 
     /** Where a product's record data comes from. */
     public enum DataKind {

@@ -24,7 +24,8 @@ public class ProductCatalog {
             rs.getString("recipient_path"),
             rs.getString("mail_subject"),
             rs.getString("phone_path"),
-            rs.getString("social_id_path"));
+            rs.getString("social_id_path"),
+            rs.getString("data_source"));
     private static final RowMapper<TemplateVersion> VERSION = (rs, n) -> new TemplateVersion(
             rs.getLong("id"),
             rs.getLong("product_id"),
@@ -67,7 +68,7 @@ public class ProductCatalog {
                 .list();
     }
 
-    /** Creates a product; its templates come as versions afterwards. */
+    /** Creates a product that reads no records from a named data source. */
     @Transactional
     public Product create(
             long cabinetId,
@@ -80,6 +81,39 @@ public class ProductCatalog {
             String mailSubject,
             String phonePath,
             String socialIdPath) {
+        return create(
+                cabinetId,
+                name,
+                reportType,
+                dataKind,
+                docxOutput,
+                dataQuery,
+                recipientPath,
+                mailSubject,
+                phonePath,
+                socialIdPath,
+                null);
+    }
+
+    /**
+     * Creates a product; its templates come as versions afterwards.
+     *
+     * @param dataSource for DB products, the name of the cabinet's data source to read records
+     *     from (the caller checks that it exists), or null or "" for the server's records account
+     */
+    @Transactional
+    public Product create(
+            long cabinetId,
+            String name,
+            String reportType,
+            Product.DataKind dataKind,
+            boolean docxOutput,
+            String dataQuery,
+            String recipientPath,
+            String mailSubject,
+            String phonePath,
+            String socialIdPath,
+            String dataSource) {
         if (name == null || !name.matches("[A-Za-z0-9_.-]{1,250}")) {
             throw new InvalidProductException("A product name has 1 to 250 letters, digits, '.', '_' or '-'.");
         }
@@ -105,14 +139,17 @@ public class ProductCatalog {
         } else if (dataQuery != null && !dataQuery.isBlank()) {
             throw new InvalidProductException("Only DB products take a dataQuery.");
         }
+        if (dataSource != null && !dataSource.isEmpty() && dataKind != Product.DataKind.DB) {
+            throw new InvalidProductException("Only DB products take a dataSource.");
+        }
         if (find(cabinetId, name).isPresent()) {
             throw new InvalidProductException("A product named '" + name + "' already exists.");
         }
         jdbc.sql("""
                         insert into product
                             (cabinet_id, name, report_type, data_kind, docx_output, data_query, recipient_path,
-                             mail_subject, phone_path, social_id_path, created_at)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                             mail_subject, phone_path, social_id_path, data_source, created_at)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(
                         cabinetId,
                         name,
@@ -124,6 +161,7 @@ public class ProductCatalog {
                         blankToNull(mailSubject),
                         blankToNull(phonePath),
                         blankToNull(socialIdPath),
+                        blankToNull(dataSource),
                         Timestamp.from(clock.instant()))
                 .update();
         return find(cabinetId, name).orElseThrow();

@@ -58,15 +58,16 @@ public final class RecordData {
     public static Map<String, Object> fromXml(String xml, int maxDepth, int maxElements, int maxValueChars) {
         XMLStreamReader reader = null;
         try {
-            reader = XML.createXMLStreamReader(new StringReader(xml));
+            reader = parserStep(() -> XML.createXMLStreamReader(new StringReader(xml)));
             Deque<Map<String, Object>> open = new ArrayDeque<>();
             Deque<StringBuilder> texts = new ArrayDeque<>();
             Deque<String> names = new ArrayDeque<>();
             Map<String, Object> root = new LinkedHashMap<>();
             open.push(root);
             int elements = 0;
-            while (reader.hasNext()) {
-                int event = reader.next();
+            XMLStreamReader parser = reader;
+            while (parserStep(parser::hasNext)) {
+                int event = parserStep(parser::next);
                 switch (event) {
                     case XMLStreamConstants.DTD ->
                         throw new UnreadableDataException("xmlData must not contain a DOCTYPE declaration.");
@@ -119,6 +120,25 @@ public final class RecordData {
                     // nothing left to release
                 }
             }
+        }
+    }
+
+    /** One call into the JDK's StAX parser. */
+    private interface ParserStep<T> {
+        T run() throws XMLStreamException;
+    }
+
+    /**
+     * Runs a parser step, turning the parser's own runtime failures into a refusal: for some
+     * malformed input the JDK parser fails with an unchecked exception instead of an
+     * XMLStreamException (a DOCTYPE with an invalid character ends in a MissingResourceException
+     * while it formats its message), and that is still malformed input, not a server fault.
+     */
+    private static <T> T parserStep(ParserStep<T> step) throws XMLStreamException {
+        try {
+            return step.run();
+        } catch (RuntimeException e) {
+            throw new UnreadableDataException("xmlData is not well-formed XML.");
         }
     }
 

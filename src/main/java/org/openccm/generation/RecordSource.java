@@ -28,19 +28,23 @@ import org.springframework.stereotype.Component;
  * PostgreSQL) and keeps its generated password in the database, so that every instance uses the
  * same one. If the server's account may not create it, record queries fall back to read-only
  * transactions on the server's own connection, with a warning at start-up.
+ *
+ * <p>This is the default for products that name no data source; {@code
+ * org.openccm.datasource.DataSources} runs the queries of those that name one.
  */
-// TODO(CCM-4): per-cabinet JDBC data sources with encrypted credentials replace this default.
 @Component
 public class RecordSource implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(RecordSource.class);
     private static final String ACCOUNT = "oms_records";
 
     private final RecordsProperties properties;
+    private final DataSource serverDataSource;
     private final HikariDataSource pool;
     private final NamedParameterJdbcTemplate queries;
 
     public RecordSource(DataSource serverDataSource, JdbcClient serverJdbc, RecordsProperties properties) {
         this.properties = properties;
+        this.serverDataSource = serverDataSource;
         this.pool = openPool(serverDataSource, serverJdbc);
         JdbcTemplate template = new JdbcTemplate(pool == null ? serverDataSource : pool);
         template.setMaxRows(2);
@@ -62,9 +66,17 @@ public class RecordSource implements DisposableBean {
         return rows.stream().findFirst();
     }
 
+    /**
+     * The connections record queries run on: the restricted account's pool, or the server's own
+     * connections when that account could not be set up (callers must then mark them read-only).
+     */
+    public DataSource connections() {
+        return pool != null ? pool : serverDataSource;
+    }
+
     /** The product's query finds more than one record for a key. */
     public static class AmbiguousRecordException extends RuntimeException {
-        AmbiguousRecordException() {
+        public AmbiguousRecordException() {
             super("The masterKey matches more than one record.");
         }
     }

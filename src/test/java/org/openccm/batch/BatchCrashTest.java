@@ -193,8 +193,17 @@ class BatchCrashTest extends ApiTestBase {
                                 Integer.toString(SMTP.getSmtp().getPort()),
                                 "security",
                                 "NONE"))));
+        String schema = jdbc.sql("select current_schema()").query(String.class).single();
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("name", "CUSTOMERS");
+        source.put("url", "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema);
+        source.put("username", System.getProperty("test.postgres.user", "postgres"));
+        source.put("password", "unused-with-trust");
+        Answer registered = post("/admin/datasources", auth(supervisor), json(source));
+        assertThat(registered.httpStatus()).as(registered.raw()).isEqualTo(201);
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("name", "statements");
+        job.put("dataSource", "CUSTOMERS");
         job.put("type", "M");
         job.put("productName", "BATCH_LETTER");
         job.put("channelName", "BATCHSMTP");

@@ -86,7 +86,8 @@ public final class BatchBenchmark {
         List<String> here = new ArrayList<>(common);
         here.add("--server.port=0");
         here.add("--oms.bootstrap.username=bench");
-        here.add("--oms.bootstrap.password=bench-" + System.nanoTime());
+        String password = "bench-" + System.nanoTime();
+        here.add("--oms.bootstrap.password=" + password);
         ConfigurableApplicationContext context =
                 SpringApplication.run(OpenCcmApplication.class, here.toArray(String[]::new));
         Process second = null;
@@ -99,6 +100,7 @@ public final class BatchBenchmark {
                             + " case when g % 2 = 0 then 'Lyon' else 'Pune' end, g * 1.5 from generate_series(1, ?) g")
                     .param(records)
                     .update();
+            registerDataSource(context, password, schema);
             Directory.Cabinet cabinet = context.getBean(Directory.class)
                     .findCabinet("omsCabinetName")
                     .orElseThrow();
@@ -134,7 +136,8 @@ public final class BatchBenchmark {
                 Thread.sleep(15_000);
             }
             String spec = "{\"name\":\"bench\",\"jobs\":[{\"name\":\"letters\",\"type\":\"P\",\"productName\":\"BENCH_"
-                    + letter + "\",\"dataQuery\":\"select * from bench_customer order by customer_no\","
+                    + letter
+                    + "\",\"dataSource\":\"BENCHDB\",\"dataQuery\":\"select * from bench_customer order by customer_no\","
                     + "\"filePath\":\"bench\",\"skipApproval\":true}]}";
             long owner =
                     jdbc.sql("select min(id) from oms_user").query(Long.class).single();
@@ -193,6 +196,41 @@ public final class BatchBenchmark {
                     Statement statement = connection.createStatement()) {
                 statement.execute("drop schema " + schema + " cascade");
             }
+        }
+    }
+
+    /** The benchmark's table is read through a cabinet data source, as a customer's database would be. */
+    private static void registerDataSource(ConfigurableApplicationContext context, String password, String schema)
+            throws Exception {
+        int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String login = "{\"userName\":\"bench\",\"userPassword\":\"" + password + "\",\"connectForcefully\":\"Y\"}";
+        java.net.http.HttpResponse<String> connected = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                "http://127.0.0.1:" + port + "/OMSSessionManagement/connectCabinet"))
+                        .header("cabinetName", "omsCabinetName")
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(login))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String session = JsonMapper.builder()
+                .build()
+                .readTree(connected.body())
+                .get("sessionId")
+                .asString();
+        String source = "{\"name\":\"BENCHDB\",\"url\":\"" + URL + "?currentSchema=" + schema
+                + "\",\"username\":\"postgres\",\"password\":\"trust\",\"poolSize\":4}";
+        java.net.http.HttpResponse<String> created = http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + port + "/admin/datasources"))
+                        .header("cabinetName", "omsCabinetName")
+                        .header("sessionId", session)
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(source))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("Data source not created: " + created.body());
         }
     }
 

@@ -56,16 +56,6 @@ class AccountAdminApiTest extends ApiTestBase {
         return new Patched(response.statusCode(), JSON.readTree(response.body()));
     }
 
-    private int delete(String path, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30))
-                .DELETE();
-        headers.forEach(request::header);
-        return HttpClient.newHttpClient()
-                .send(request.build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-    }
-
     @Test
     void supervisorRegistersListsAndRemovesApplications() throws Exception {
         String supervisor = connect("oms", "11sp1");
@@ -76,9 +66,11 @@ class AccountAdminApiTest extends ApiTestBase {
         assertThat(registered.httpStatus()).isEqualTo(201);
         assertThat(appId).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
         assertThat(get("/admin/applications", auth(supervisor)).raw()).contains(appId, "Billing portal");
-        assertThat(delete("/admin/applications/" + appId, auth(supervisor))).isEqualTo(204);
+        assertThat(delete("/admin/applications/" + appId, auth(supervisor)).httpStatus())
+                .isEqualTo(204);
         assertThat(get("/admin/applications", auth(supervisor)).raw()).doesNotContain(appId);
-        assertThat(delete("/admin/applications/" + appId, auth(supervisor))).isEqualTo(404);
+        assertThat(delete("/admin/applications/" + appId, auth(supervisor)).httpStatus())
+                .isEqualTo(404);
         assertThat(post("/admin/applications", auth(supervisor), json(Map.of("name", "")))
                         .httpStatus())
                 .isEqualTo(400);

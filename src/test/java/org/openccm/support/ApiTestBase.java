@@ -115,6 +115,14 @@ public abstract class ApiTestBase {
         return send(request.build());
     }
 
+    protected Answer delete(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .DELETE();
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     /** A GET whose answer is bytes (archived content), not JSON. */
     protected HttpResponse<byte[]> getBytes(String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -141,7 +141,7 @@ public class ApiErrorHandler {
         return switch (code) {
             case INVALID_SESSION, CABINET_NOT_FOUND -> HttpStatus.UNAUTHORIZED;
             case INSUFFICIENT_RIGHTS -> HttpStatus.FORBIDDEN;
-            case PRODUCT_NOT_FOUND, CHANNEL_NOT_FOUND, USER_DOES_NOT_EXIST, APP_ID_NOT_REGISTERED ->
+            case PRODUCT_NOT_FOUND, CHANNEL_NOT_FOUND, USER_DOES_NOT_EXIST, APP_ID_NOT_REGISTERED, NOT_FOUND ->
                 HttpStatus.NOT_FOUND;
             case INVALID_INPUT -> HttpStatus.BAD_REQUEST;
             default -> HttpStatus.INTERNAL_SERVER_ERROR;

@@ -43,7 +43,9 @@ public enum ErrorCode {
     ASYNC_RETRY_FAILED(400, "Some error occurred , Please check the logs"),
     DUPLICATE_COMMUNICATION_ID(400, "Duplicate Communication Id"),
     CYCLE_NOT_FOUND(804, "Cycle Name provided does not exists."),
-    INSTANCE_NOT_FOUND(804, "InstanceId provided corresponding to cycle name does not exists.");
+    INSTANCE_NOT_FOUND(804, "InstanceId provided corresponding to cycle name does not exists."),
+    /** Not a contract code: the admin API's answer for a named thing (a data source) that does not exist. */
+    NOT_FOUND(404, "Not found");
 
     private final int code;
     private final String guideMessage;
