@@ -203,6 +203,7 @@ public class DataSources implements DisposableBean {
         config.setPassword(catalog.password(definition));
         config.setReadOnly(true);
         config.setMaximumPoolSize(definition.poolSize());
+        config.setMinimumIdle(Math.min(1, definition.poolSize()));
         config.setMinimumIdle(0);
         config.setIdleTimeout(120_000);
         config.setConnectionTimeout(properties.connectionTimeout().toMillis());

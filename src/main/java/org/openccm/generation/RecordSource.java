@@ -173,6 +173,7 @@ public class RecordSource implements DisposableBean {
         config.setPassword(password);
         config.setReadOnly(true);
         config.setMaximumPoolSize(8);
+        config.setMinimumIdle(1);
         config.setConnectionTimeout(5000);
         return new HikariDataSource(config);
     }

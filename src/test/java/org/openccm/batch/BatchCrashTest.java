@@ -93,6 +93,8 @@ class BatchCrashTest extends ApiTestBase {
                 "--spring.datasource.username=" + System.getProperty("test.postgres.user", "postgres"),
                 "--spring.datasource.password=",
                 "--spring.flyway.enabled=false",
+                "--spring.datasource.hikari.minimum-idle=1",
+                "--spring.datasource.hikari.maximum-pool-size=8",
                 "--oms.queue.poll-interval=100ms",
                 "--oms.queue.lease=5s",
                 "--oms.queue.first-retry-delay=500ms",

@@ -77,6 +77,8 @@ class WorkerCrashTest extends ApiTestBase {
                 "--spring.datasource.username=" + System.getProperty("test.postgres.user", "postgres"),
                 "--spring.datasource.password=",
                 "--spring.flyway.enabled=false",
+                "--spring.datasource.hikari.minimum-idle=1",
+                "--spring.datasource.hikari.maximum-pool-size=8",
                 "--oms.queue.poll-interval=100ms",
                 "--oms.queue.lease=3s",
                 "--oms.queue.first-retry-delay=500ms",

@@ -62,6 +62,9 @@ public abstract class ApiTestBase {
         registry.add("oms.queue.first-retry-delay", () -> "500ms");
         registry.add("oms.queue.max-attempts", () -> "3");
         registry.add("oms.batch.poll-interval", () -> "200ms");
+        // Cached test contexts keep their pools: small idle pools keep a PostgreSQL run within max_connections.
+        registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "10");
         registry.add("oms.batch.timetable-interval", () -> "1s");
         registry.add("oms.callbacks.allow-http", () -> "true");
         registry.add("oms.callbacks.allow-loopback", () -> "true");
