@@ -73,7 +73,12 @@ class SessionStore {
                 .update();
     }
 
-    /** Opens a plain session (see {@link #openAlone}) and returns its session id. */
+    /**
+     * Opens a plain session (see {@link #openAlone}) and returns its session id. Transactional
+     * itself: openAlone's row lock only holds inside a transaction, and a call from within this
+     * class does not pass through the transactional proxy.
+     */
+    @Transactional
     Opened<String> openPlain(long cabinetId, long userId, boolean takeOver) {
         return openAlone(userId, takeOver, () -> insertPlain(cabinetId, userId));
     }
@@ -82,6 +87,7 @@ class SessionStore {
      * Opens the server-side row of an OAuth session (see {@link #openAlone}). The row is keyed by
      * the hash of the token's jti and ends when the token does; deleting it revokes the token.
      */
+    @Transactional
     <T> Opened<T> openOAuth(
             long cabinetId,
             long userId,

@@ -206,6 +206,8 @@ class AuditTrailApiTest extends ApiTestBase {
                 auth(supervisor),
                 "{\"ServiceIds\":[{\"id\":\"167\",\"ServiceCount\":3}]}");
         post("/OMSServiceManager/stopService", auth(supervisor), "{\"ServiceIds\":[{\"id\":\"167\"}]}");
+        // Other test classes share the database and need Batchgen running.
+        jdbc.sql("update oms_service set desired_count = 2 where id = 167").update();
 
         String from = URLEncoder.encode(before.toString(), StandardCharsets.UTF_8);
         Answer answer = get("/admin/audit?actor=" + marker + "&from=" + from + "&limit=1000", auth(supervisor));

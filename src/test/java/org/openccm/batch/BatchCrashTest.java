@@ -161,6 +161,8 @@ class BatchCrashTest extends ApiTestBase {
                         + " from generate_series(1, ?) g")
                 .param(RECORDS)
                 .update();
+        jdbc.sql("update oms_service set desired_count = 2 where work_kind = 'BATCH'")
+                .update();
         String supervisor = connect("oms", "11sp1");
         Map<String, Object> product = new LinkedHashMap<>();
         product.put("name", "BATCH_LETTER");

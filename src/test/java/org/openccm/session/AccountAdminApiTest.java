@@ -219,6 +219,8 @@ class AccountAdminApiTest extends ApiTestBase {
                         .get("MainCode")
                         .asInt())
                 .isZero();
+        // Other test classes share the database and need Batchgen running.
+        post("/OMSServiceManager/startService", auth(supervisor), ids);
     }
 
     @Test
