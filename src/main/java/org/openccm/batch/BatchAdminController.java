@@ -48,6 +48,9 @@ class BatchAdminController {
     private static final DateTimeFormatter INSTANCE_DATE =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss[.SSS]").withResolverStyle(ResolverStyle.STRICT);
 
+    /** Instances are shown as approveJob's instanceId reads them. */
+    private static final DateTimeFormatter SHOWN_DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+
     private final Authenticator authenticator;
     private final RequestBodies bodies;
     private final CycleDefinitions definitions;
@@ -277,7 +280,7 @@ class BatchAdminController {
                 "instances",
                 cycles.instances(job.id()).stream()
                         .limit(20)
-                        .map(instance -> instance.date().toString())
+                        .map(instance -> SHOWN_DATE.format(instance.date()))
                         .toList());
         return out;
     }
@@ -291,7 +294,7 @@ class BatchAdminController {
         out.put("cycleName", cycles.cycleOfJob(job.id()).map(Cycle::name).orElse(null));
         out.put("jobName", job.name());
         out.put("jobType", job.type().name());
-        out.put("instanceId", instance.date().toString());
+        out.put("instanceId", SHOWN_DATE.format(instance.date()));
         out.put("state", spool.state().name());
         out.put("approved", spool.isApproved());
         out.put("filterCondition", spool.filterCondition());

@@ -172,7 +172,7 @@ class BatchDeliveryTest extends ApiTestBase {
                                 .size()
                         == 1);
         JsonNode cycle = get("/admin/cycles/" + name, auth(supervisor)).body();
-        assertThat(cycle.get("jobs").get(0).get("instances").get(0).asString()).isEqualTo("2026-06-01T02:30");
+        assertThat(cycle.get("jobs").get(0).get("instances").get(0).asString()).isEqualTo("2026-06-01 02:30:00");
         assertThat(Instant.parse(cycle.get("nextRunAt").asString())).isAfter(Instant.now());
         long spoolId = jdbc.sql(
                         "select s.id from batch_spool s join batch_instance i on i.id = s.instance_id"
