@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.io.RandomAccessReadBuffer;
@@ -26,6 +24,7 @@ import org.openccm.communication.BatchDocuments;
 import org.openccm.communication.BatchDocuments.RecordTakenException;
 import org.openccm.servicemanager.Services;
 import org.openccm.session.Caller;
+import org.openccm.shared.config.WorkerPools;
 import org.openccm.shared.errors.ErrorCode;
 import org.openccm.shared.errors.OmsException;
 import org.openccm.shared.web.RequestBodies;
@@ -88,17 +87,12 @@ class SpoolWorker {
         this.properties = properties;
         this.mapper = bodies.mapper();
         this.jdbc = jdbc;
-        this.workers = Executors.newFixedThreadPool(properties.maxWorkers(), runnable -> {
-            Thread thread = new Thread(runnable, "batch-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers = WorkerPools.daemons("batch-worker", properties.maxWorkers());
     }
 
     @PreDestroy
     void stop() throws InterruptedException {
-        workers.shutdown();
-        workers.awaitTermination(30, TimeUnit.SECONDS);
+        WorkerPools.shutdown(workers);
     }
 
     @Scheduled(fixedDelayString = "${oms.batch.poll-interval:1s}", initialDelayString = "${oms.batch.poll-interval:1s}")

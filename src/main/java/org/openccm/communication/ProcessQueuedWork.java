@@ -7,12 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.openccm.communication.RequestLedger.Recorded;
 import org.openccm.communication.WorkQueue.Claimed;
 import org.openccm.delivery.DeliveryOutcome;
+import org.openccm.shared.config.WorkerPools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -45,17 +44,12 @@ class ProcessQueuedWork {
         this.ledger = ledger;
         this.steps = steps;
         this.batchSize = properties.batchSize();
-        this.workers = Executors.newFixedThreadPool(properties.workers(), runnable -> {
-            Thread thread = new Thread(runnable, "queue-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.workers = WorkerPools.daemons("queue-worker", properties.workers());
     }
 
     @PreDestroy
     void stop() throws InterruptedException {
-        workers.shutdown();
-        workers.awaitTermination(30, TimeUnit.SECONDS);
+        WorkerPools.shutdown(workers);
     }
 
     @Scheduled(fixedDelayString = "${oms.queue.poll-interval:1s}", initialDelayString = "${oms.queue.poll-interval:1s}")

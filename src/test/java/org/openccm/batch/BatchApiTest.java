@@ -4,60 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openccm.session.Role;
-import org.openccm.support.ApiTestBase;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.ClassPathResource;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
-class BatchApiTest extends ApiTestBase {
+class BatchApiTest extends BatchTestBase {
     private static final String APPROVE = "/OMSJobAutoApproval/approveJob";
     private static final String ASYNC_RETRY = "/OMSCommunicationService/asyncJobRetry";
-
-    @Autowired
-    JdbcClient jdbc;
-
-    /** Other test classes share the database and may have left the batch service stopped. */
-    @org.junit.jupiter.api.BeforeEach
-    void batchServiceRuns() {
-        jdbc.sql("update oms_service set desired_count = 2 where work_kind = 'BATCH'")
-                .update();
-    }
 
     private static String sample(String name) {
         try {
             return new ClassPathResource("guide-samples/" + name).getContentAsString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Polls the spool until it reaches the state, failing after a minute. */
-    JsonNode awaitSpool(String session, String spoolId, String state) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        JsonNode spool;
-        do {
-            spool = get("/admin/spools/" + spoolId, auth(session)).body();
-            if (state.equals(spool.get("state").asString())) {
-                return spool;
-            }
-            sleep(200);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError("spool " + spoolId + " stayed " + spool);
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -150,12 +113,8 @@ class BatchApiTest extends ApiTestBase {
     /** A fresh cycle over the sample customers, so tests do not share instances. */
     private String newCycle(String supervisor, String type, Map<String, Object> jobExtras) {
         String name = "cycle" + System.nanoTime();
-        Map<String, Object> job = new LinkedHashMap<>();
-        job.put("name", "job1");
+        Map<String, Object> job = sampleCustomerJob("job1", name);
         job.put("type", type);
-        job.put("productName", "PRINT1");
-        job.put("dataQuery", "select * from sample_customer order by customer_no");
-        job.put("filePath", "batch/" + name);
         job.putAll(jobExtras);
         Answer created = post(
                 "/admin/cycles",

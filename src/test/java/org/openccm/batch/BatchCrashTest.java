@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,10 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +19,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.openccm.OpenCcmApplication;
 import org.openccm.session.Role;
 import org.openccm.support.ApiTestBase;
+import org.openccm.support.DeliveryFixtures;
+import org.openccm.support.ServerProcesses;
 import org.openccm.support.TestDatabase;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -43,19 +40,12 @@ import tools.jackson.databind.JsonNode;
  */
 class BatchCrashTest extends ApiTestBase {
     private static final int RECORDS = 10_000;
-    private static final GreenMail SMTP = startSmtp();
-    private static final List<Process> WORKERS = new ArrayList<>();
-    private static final List<Path> LOGS = new ArrayList<>();
+    private static final GreenMail SMTP = ServerProcesses.startSmtp();
+    private static ServerProcesses instances;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Autowired
     JdbcClient jdbc;
-
-    private static GreenMail startSmtp() {
-        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-        return smtp;
-    }
 
     @DynamicPropertySource
     static void noWorkHere(DynamicPropertyRegistry registry) {
@@ -65,7 +55,9 @@ class BatchCrashTest extends ApiTestBase {
 
     @AfterAll
     static void stopEverything() {
-        WORKERS.forEach(Process::destroyForcibly);
+        if (instances != null) {
+            instances.close();
+        }
         SMTP.stop();
     }
 
@@ -77,40 +69,21 @@ class BatchCrashTest extends ApiTestBase {
 
     /** Another server instance on the same database and data folder, on its own port. */
     private Process startInstance(int port) throws IOException {
-        String url = System.getProperty("test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test")
-                + "?currentSchema="
-                + jdbc.sql("select current_schema()").query(String.class).single();
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                OpenCcmApplication.class.getName(),
-                "--server.port=" + port,
-                "--server.address=127.0.0.1",
-                "--oms.storage.data-dir=" + DATA_DIR,
-                "--spring.datasource.url=" + url,
-                "--spring.datasource.username=" + System.getProperty("test.postgres.user", "postgres"),
-                "--spring.datasource.password=",
-                "--spring.flyway.enabled=false",
-                "--spring.datasource.hikari.minimum-idle=1",
-                "--spring.datasource.hikari.maximum-pool-size=8",
-                "--oms.queue.poll-interval=100ms",
-                "--oms.queue.lease=5s",
-                "--oms.queue.first-retry-delay=500ms",
-                "--oms.batch.poll-interval=200ms",
-                "--oms.batch.lease=5s",
-                "--oms.batch.chunk-size=50",
-                "--logging.level.root=WARN",
-                "--logging.level.org.openccm=WARN");
-        Path log = Files.createTempFile("batch-instance", ".log");
-        LOGS.add(log);
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        WORKERS.add(process);
-        return process;
+        if (instances == null) {
+            instances = new ServerProcesses(
+                    jdbc.sql("select current_schema()").query(String.class).single(), DATA_DIR);
+        }
+        return instances.start(
+                "512m",
+                List.of(
+                        "--server.port=" + port,
+                        "--oms.queue.poll-interval=100ms",
+                        "--oms.queue.lease=5s",
+                        "--oms.queue.first-retry-delay=500ms",
+                        "--oms.batch.poll-interval=200ms",
+                        "--oms.batch.lease=5s",
+                        "--oms.batch.chunk-size=50",
+                        "--logging.level.org.openccm=WARN"));
     }
 
     private JsonNode fetchServicesOn(int port, String session) throws Exception {
@@ -142,12 +115,7 @@ class BatchCrashTest extends ApiTestBase {
     }
 
     private String logs() throws IOException {
-        StringBuilder text = new StringBuilder();
-        for (Path log : LOGS) {
-            List<String> lines = Files.readAllLines(log);
-            text.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
-        }
-        return text.toString();
+        return instances == null ? "" : instances.logTails(20);
     }
 
     @Test
@@ -179,24 +147,8 @@ class BatchCrashTest extends ApiTestBase {
                         "<html><body><h1>Annual statement</h1><p>Dear ${data.Record.name},</p>"
                                 + "<p>Your customer number is ${data.Record.customer_no}.</p></body></html>")));
         post("/admin/products/BATCH_LETTER/versions/1/baseline", auth(supervisor), null);
-        post(
-                "/admin/channels",
-                auth(supervisor),
-                json(Map.of(
-                        "name",
-                        "BATCHSMTP",
-                        "type",
-                        "MAIL",
-                        "settings",
-                        Map.of(
-                                "transport",
-                                "SMTP",
-                                "host",
-                                "127.0.0.1",
-                                "port",
-                                Integer.toString(SMTP.getSmtp().getPort()),
-                                "security",
-                                "NONE"))));
+        String channel =
+                DeliveryFixtures.smtpChannel(this, supervisor, SMTP.getSmtp().getPort());
         String schema = jdbc.sql("select current_schema()").query(String.class).single();
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("name", "CUSTOMERS");
@@ -210,7 +162,7 @@ class BatchCrashTest extends ApiTestBase {
         job.put("dataSource", "CUSTOMERS");
         job.put("type", "M");
         job.put("productName", "BATCH_LETTER");
-        job.put("channelName", "BATCHSMTP");
+        job.put("channelName", channel);
         job.put("dataQuery", "select customer_no, name, email, city from batch_customer order by customer_no");
         job.put("filePath", "batch/statements");
         Answer cycle = post("/admin/cycles", auth(supervisor), json(Map.of("name", "yearly", "jobs", List.of(job))));

@@ -20,39 +20,13 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openccm.session.Role;
-import org.openccm.support.ApiTestBase;
 import org.openccm.support.DeliveryFixtures;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Batch jobs that deliver: mail to a real SMTP server, retries, the timetable and the service switch. */
-class BatchDeliveryTest extends ApiTestBase {
+class BatchDeliveryTest extends BatchTestBase {
     @RegisterExtension
     static GreenMailExtension smtp = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-
-    @Autowired
-    JdbcClient jdbc;
-
-    /** Other test classes share the database and may have left the batch service stopped. */
-    @org.junit.jupiter.api.BeforeEach
-    void batchServiceRuns() {
-        jdbc.sql("update oms_service set desired_count = 2 where work_kind = 'BATCH'")
-                .update();
-    }
-
-    private JsonNode awaitSpool(String session, String spoolId, String state) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        JsonNode spool;
-        do {
-            spool = get("/admin/spools/" + spoolId, auth(session)).body();
-            if (state.equals(spool.get("state").asString())) {
-                return spool;
-            }
-            BatchApiTest.sleep(200);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError("spool " + spoolId + " stayed " + spool);
-    }
 
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -125,7 +99,7 @@ class BatchDeliveryTest extends ApiTestBase {
         assertThat(retried.body().get("retriedCount").asInt()).isEqualTo(12);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> smtp.getReceivedMessages().length >= 12);
-        BatchApiTest.sleep(1_000);
+        sleep(1_000);
         Set<String> recipients = new HashSet<>();
         for (MimeMessage message : smtp.getReceivedMessages()) {
             recipients.add(message.getAllRecipients()[0].toString());
@@ -146,12 +120,7 @@ class BatchDeliveryTest extends ApiTestBase {
     void theTimetableFiresADueCycleOnceAndMovesItsNextRunOn() {
         String supervisor = connect("oms", "11sp1");
         String name = "timed" + System.nanoTime();
-        Map<String, Object> job = new LinkedHashMap<>();
-        job.put("name", "letters");
-        job.put("type", "P");
-        job.put("productName", "PRINT1");
-        job.put("dataQuery", "select * from sample_customer order by customer_no");
-        job.put("filePath", "batch/" + name);
+        Map<String, Object> job = sampleCustomerJob("letters", name);
         job.put("skipApproval", true);
         Answer created = post(
                 "/admin/cycles",
@@ -188,12 +157,7 @@ class BatchDeliveryTest extends ApiTestBase {
     void aStoppedBatchServiceHoldsSpoolsUntilItStartsAgain() {
         String supervisor = connect("oms", "11sp1");
         String name = "held" + System.nanoTime();
-        Map<String, Object> job = new LinkedHashMap<>();
-        job.put("name", "letters");
-        job.put("type", "P");
-        job.put("productName", "PRINT1");
-        job.put("dataQuery", "select * from sample_customer order by customer_no");
-        job.put("filePath", "batch/" + name);
+        Map<String, Object> job = sampleCustomerJob("letters", name);
         job.put("skipApproval", true);
         post("/admin/cycles", auth(supervisor), json(Map.of("name", name, "jobs", List.of(job))));
         Answer stopped = post(
@@ -207,7 +171,7 @@ class BatchDeliveryTest extends ApiTestBase {
                     auth(supervisor),
                     json(Map.of("instanceDate", "2026-04-01 00:00:00")));
             String spoolId = started.text("jobSpoolId");
-            BatchApiTest.sleep(2_000);
+            sleep(2_000);
             assertThat(get("/admin/spools/" + spoolId, auth(supervisor))
                             .body()
                             .get("state")

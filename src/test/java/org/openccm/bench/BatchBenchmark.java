@@ -1,8 +1,5 @@
 package org.openccm.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -150,7 +147,7 @@ public final class BatchBenchmark {
                     .single();
             long instanceId = definitions.addInstance(
                     cabinet.id(), cycleId, jobId, java.time.LocalDateTime.of(2026, 12, 31, 0, 0), null);
-            resetPeakHeap();
+            HeapMeter.reset();
             long started = System.nanoTime();
             jdbc.sql("insert into batch_spool (instance_id, cabinet_id, state, created_at, updated_at)"
                             + " values (?, ?, 'ENUMERATING', now(), now())")
@@ -185,7 +182,7 @@ public final class BatchBenchmark {
             if (failed > 0) {
                 throw new IllegalStateException(failed + " records failed");
             }
-            return new Run(letter, instances, records, generated, total, peakHeap());
+            return new Run(letter, instances, records, generated, total, HeapMeter.peak());
         } finally {
             if (second != null) {
                 second.destroy();
@@ -256,23 +253,5 @@ public final class BatchBenchmark {
                         : "<table><thead><tr><th>Date</th><th>Text</th><th>Amount</th></tr></thead><tbody>" + rows
                                 + "</tbody></table>")
                 + "</body></html>";
-    }
-
-    private static void resetPeakHeap() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }

@@ -2,9 +2,6 @@ package org.openccm.bench;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -195,7 +192,7 @@ public final class GenerationBenchmark {
                         .update();
             }
             System.gc();
-            resetPeakHeap();
+            HeapMeter.reset();
             int deliveredEarly = smtp.getReceivedMessages().length;
             long started = System.nanoTime();
             jdbc.sql("update work_item set next_attempt_at = ? where state = 'PENDING'")
@@ -210,7 +207,7 @@ public final class GenerationBenchmark {
             System.out.printf(
                     "%nQueued mail over SMTP (PDF attached, default 4 workers): %d of %d mails in %.1f s = %.1f mails/s,"
                             + " peak heap %.1f MB%n",
-                    received, mails - deliveredEarly, seconds, received / seconds, peakHeap() / 1024.0 / 1024.0);
+                    received, mails - deliveredEarly, seconds, received / seconds, HeapMeter.peak() / 1024.0 / 1024.0);
         } finally {
             smtp.stop();
         }
@@ -233,12 +230,12 @@ public final class GenerationBenchmark {
             throws Exception {
         run(threads, call, warmupSeconds);
         System.gc();
-        resetPeakHeap();
+        HeapMeter.reset();
         long started = System.nanoTime();
         List<Long> latencies = run(threads, call, seconds);
         double elapsed = (System.nanoTime() - started) / 1e9;
         Collections.sort(latencies);
-        return new Result(path, threads, latencies.size(), elapsed, latencies, peakHeap());
+        return new Result(path, threads, latencies.size(), elapsed, latencies, HeapMeter.peak());
     }
 
     private static List<Long> run(int threads, Call call, int seconds) throws Exception {
@@ -265,24 +262,6 @@ public final class GenerationBenchmark {
         }
         pool.shutdown();
         return all;
-    }
-
-    private static void resetPeakHeap() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     private static void print(List<Result> results) {

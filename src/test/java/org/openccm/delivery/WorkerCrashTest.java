@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.openccm.OpenCcmApplication;
 import org.openccm.session.Role;
 import org.openccm.support.ApiTestBase;
+import org.openccm.support.ServerProcesses;
 import org.openccm.support.TestDatabase;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,18 +31,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * several processes share (the suite's PostgreSQL pass, -Dtest.db=postgres).
  */
 class WorkerCrashTest extends ApiTestBase {
-    private static final GreenMail SMTP = startSmtp();
-    private static final List<Process> WORKERS = new ArrayList<>();
-    private static final List<Path> LOGS = new ArrayList<>();
+    private static final GreenMail SMTP = ServerProcesses.startSmtp();
+    private static ServerProcesses instances;
 
     @Autowired
     JdbcClient jdbc;
-
-    private static GreenMail startSmtp() {
-        GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-        return smtp;
-    }
 
     @DynamicPropertySource
     static void noWorkersHere(DynamicPropertyRegistry registry) {
@@ -55,43 +44,26 @@ class WorkerCrashTest extends ApiTestBase {
 
     @AfterAll
     static void stopEverything() {
-        WORKERS.forEach(Process::destroyForcibly);
+        if (instances != null) {
+            instances.close();
+        }
         SMTP.stop();
     }
 
     /** A second server process that works the queue, on the same database and data folder. */
     private Process startWorker() throws IOException {
-        String url = System.getProperty("test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test")
-                + "?currentSchema="
-                + jdbc.sql("select current_schema()").query(String.class).single();
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                OpenCcmApplication.class.getName(),
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--oms.storage.data-dir=" + DATA_DIR,
-                "--spring.datasource.url=" + url,
-                "--spring.datasource.username=" + System.getProperty("test.postgres.user", "postgres"),
-                "--spring.datasource.password=",
-                "--spring.flyway.enabled=false",
-                "--spring.datasource.hikari.minimum-idle=1",
-                "--spring.datasource.hikari.maximum-pool-size=8",
-                "--oms.queue.poll-interval=100ms",
-                "--oms.queue.lease=3s",
-                "--oms.queue.first-retry-delay=500ms",
-                "--logging.level.root=WARN",
-                "--logging.level.org.openccm=INFO");
-        Path log = Files.createTempFile("worker", ".log");
-        LOGS.add(log);
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        WORKERS.add(process);
-        return process;
+        if (instances == null) {
+            instances = new ServerProcesses(
+                    jdbc.sql("select current_schema()").query(String.class).single(), DATA_DIR);
+        }
+        return instances.start(
+                "384m",
+                List.of(
+                        "--server.port=0",
+                        "--oms.queue.poll-interval=100ms",
+                        "--oms.queue.lease=3s",
+                        "--oms.queue.first-retry-delay=500ms",
+                        "--logging.level.org.openccm=INFO"));
     }
 
     private static int distinctDelivered(Map<String, Integer> perMessageId) throws MessagingException {
@@ -103,12 +75,7 @@ class WorkerCrashTest extends ApiTestBase {
     }
 
     private String logs() throws IOException {
-        StringBuilder text = new StringBuilder();
-        for (Path log : LOGS) {
-            List<String> lines = Files.readAllLines(log);
-            text.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
-        }
-        return text.toString();
+        return instances == null ? "" : instances.logTails(15);
     }
 
     @Test
