@@ -78,7 +78,7 @@ public final class BatchBenchmark {
                 "--spring.datasource.password=",
                 "--oms.batch.poll-interval=100ms",
                 "--oms.batch.max-workers=" + workers,
-                "--oms.batch.print-volume-size=2000",
+                "--oms.batch.print-volume-size=" + Integer.getInteger("bench.volume", 1000),
                 "--logging.level.root=WARN");
         List<String> here = new ArrayList<>(common);
         here.add("--server.port=0");
