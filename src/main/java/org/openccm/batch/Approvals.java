@@ -49,7 +49,7 @@ class Approvals {
         requireDifferentChecker(checker, instance.makerUserId());
         List<Spool> existing = spools.ofInstance(instance.id());
         for (Spool spool : existing) {
-            if (spool.isApproved()) {
+            if (spool.isApproved() && isOpen(spool)) {
                 throw OmsException.invalidInput(
                         "This instance was approved already, as jobSpoolId " + spool.id() + ".");
             }
@@ -126,7 +126,7 @@ class Approvals {
     private static void requireDifferentChecker(Caller checker, Long makerUserId) {
         if (makerUserId != null && makerUserId == checker.userId()) {
             throw OmsException.invalidInput(
-                    "The maker of a batch instance may not approve it; another user must be the checker.");
+                    "The maker of a batch instance may not approve or reject it; another user must be the checker.");
         }
     }
 

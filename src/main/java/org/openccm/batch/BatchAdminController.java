@@ -61,6 +61,7 @@ class BatchAdminController {
     private final BatchProperties properties;
     private final JdbcClient jdbc;
     private final AuditTrail audit;
+    private final DatasetReader datasets;
 
     BatchAdminController(
             Authenticator authenticator,
@@ -72,8 +73,10 @@ class BatchAdminController {
             OutputStore store,
             BatchProperties properties,
             JdbcClient jdbc,
-            AuditTrail audit) {
+            AuditTrail audit,
+            DatasetReader datasets) {
         this.audit = audit;
+        this.datasets = datasets;
         this.authenticator = authenticator;
         this.bodies = bodies;
         this.definitions = definitions;
@@ -122,7 +125,8 @@ class BatchAdminController {
         Caller caller = authenticator.requireSupervisor(request);
         Cycle cycle = cycle(caller, name);
         Job found = cycles.findJob(cycle.id(), job)
-                .orElseThrow(() -> OmsException.invalidInput("Cycle '" + name + "' has no job named '" + job + "'."));
+                .orElseThrow(() ->
+                        new OmsException(ErrorCode.NOT_FOUND, "Cycle '" + name + "' has no job named '" + job + "'."));
         String type = request.getContentType() == null ? "" : request.getContentType();
         String extension = type.contains("xml") ? ".xml" : type.contains("json") ? ".json" : null;
         if (extension == null) {
@@ -133,6 +137,13 @@ class BatchAdminController {
         try {
             long size = copyBounded(request.getInputStream(), temporary);
             store.writeFile(caller.cabinetId(), key, temporary);
+            long records;
+            try {
+                records = datasets.check(caller.cabinetId(), key);
+            } catch (DatasetReader.UnreadableDatasetException e) {
+                store.delete(caller.cabinetId(), key);
+                throw OmsException.invalidInput(e.getMessage() + " The job keeps its previous data.");
+            }
             jdbc.sql("update batch_job set data_file = ?, data_query = null where id = ?")
                     .params(key, found.id())
                     .update();
@@ -145,6 +156,7 @@ class BatchAdminController {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("dataFile", key);
             answer.put("bytes", size);
+            answer.put("records", records);
             return answer;
         } finally {
             Files.deleteIfExists(temporary);
@@ -182,12 +194,16 @@ class BatchAdminController {
         JsonNode body = bodies.readObject(request, ErrorCode.INVALID_INPUT);
         Cycle cycle = cycle(caller, name);
         Job found = cycles.findJob(cycle.id(), job)
-                .orElseThrow(() -> OmsException.invalidInput("Cycle '" + name + "' has no job named '" + job + "'."));
+                .orElseThrow(() ->
+                        new OmsException(ErrorCode.NOT_FOUND, "Cycle '" + name + "' has no job named '" + job + "'."));
         LocalDateTime date;
         try {
             date = LocalDateTime.parse(RequestBodies.text(body, "instanceDate"), INSTANCE_DATE);
         } catch (DateTimeParseException e) {
             throw OmsException.invalidInput("instanceDate must read yyyy-MM-dd HH:mm:ss.");
+        }
+        if (date.getYear() < 1900) {
+            throw OmsException.invalidInput("instanceDate must be in 1900 or later.");
         }
         if (cycles.findInstance(found.id(), date).isPresent()) {
             throw OmsException.invalidInput("Job '" + job + "' already has an instance at that date.");
@@ -243,12 +259,12 @@ class BatchAdminController {
 
     private Cycle cycle(Caller caller, String name) {
         return cycles.findCycle(caller.cabinetId(), name)
-                .orElseThrow(() -> OmsException.invalidInput("No cycle named '" + name + "'."));
+                .orElseThrow(() -> new OmsException(ErrorCode.NOT_FOUND, "No cycle named '" + name + "'."));
     }
 
     private Spool spool(Caller caller, long id) {
         return spools.find(caller.cabinetId(), id)
-                .orElseThrow(() -> OmsException.invalidInput("No spool " + id + " in this cabinet."));
+                .orElseThrow(() -> new OmsException(ErrorCode.NOT_FOUND, "No spool " + id + " in this cabinet."));
     }
 
     private Map<String, Object> describe(Cycle cycle) {

@@ -91,6 +91,9 @@ class BatchApiController {
         } catch (DateTimeParseException e) {
             throw OmsException.invalidInput("instanceId must read yyyy-MM-dd HH:mm:ss or yyyy-MM-dd HH:mm:ss.SSS.");
         }
+        if (instanceDate.getYear() < 1900) {
+            throw OmsException.invalidInput("instanceId must be in 1900 or later.");
+        }
         String filter = RequestBodies.text(body, "filterCondition");
         FilterCondition condition;
         try {
@@ -209,7 +212,7 @@ class BatchApiController {
                         .map(Spools.Spool::id)
                         .toList();
                 for (long spoolId : spoolIds) {
-                    queued += spools.retryFailedRecords(spoolId);
+                    queued += spools.restartFailed(spoolId) ? 1 : spools.retryFailedRecords(spoolId);
                 }
                 queued += documents.requeueFailedOfSpools(caller.cabinetId(), spoolIds);
             }

@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.Set;
 import org.openccm.communication.BatchDocuments.JobType;
 import org.openccm.datasource.DataSources;
+import org.openccm.delivery.Channels;
+import org.openccm.generation.ProductCatalog;
 import org.openccm.shared.errors.OmsException;
 import org.openccm.shared.web.RequestBodies;
 import org.openccm.storage.StoragePaths;
@@ -34,9 +36,22 @@ public class CycleDefinitions {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final DataSources dataSources;
+    private final ProductCatalog products;
+    private final Channels channels;
 
-    CycleDefinitions(Cycles cycles, JdbcClient jdbc, Clock clock, DataSources dataSources) {
+    /** Cycles fire at most this often: a batch run every few seconds would flood the spool. */
+    static final java.time.Duration MIN_INTERVAL = java.time.Duration.ofMinutes(5);
+
+    CycleDefinitions(
+            Cycles cycles,
+            JdbcClient jdbc,
+            Clock clock,
+            DataSources dataSources,
+            ProductCatalog products,
+            Channels channels) {
         this.dataSources = dataSources;
+        this.products = products;
+        this.channels = channels;
         this.cycles = cycles;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -45,7 +60,7 @@ public class CycleDefinitions {
     /** Stores a cycle with its jobs; 541 for anything that would not run. */
     @Transactional
     public long define(long cabinetId, long ownerUserId, JsonNode spec) {
-        String name = text(spec, "name", 250, true).strip();
+        String name = name(spec, "Cycle");
         if (Cycles.ON_DEMAND.equalsIgnoreCase(name)) {
             throw OmsException.invalidInput("The name " + Cycles.ON_DEMAND + " is reserved for on-demand requests.");
         }
@@ -68,6 +83,14 @@ public class CycleDefinitions {
             } catch (IllegalArgumentException e) {
                 throw OmsException.invalidInput("cron '" + cron + "' is not a valid timetable: " + e.getMessage());
             }
+            if (next == null) {
+                throw OmsException.invalidInput("cron '" + cron + "' never fires.");
+            }
+            Instant after = CycleTimetable.nextRun(cron, zone, next);
+            if (after != null && after.isBefore(next.plus(MIN_INTERVAL))) {
+                throw OmsException.invalidInput(
+                        "cron '" + cron + "' fires more often than every " + MIN_INTERVAL.toMinutes() + " minutes.");
+            }
         }
         JsonNode jobs = spec.path("jobs");
         if (!jobs.isArray() || jobs.isEmpty() || jobs.size() > 50) {
@@ -78,6 +101,15 @@ public class CycleDefinitions {
         Set<String> names = new HashSet<>();
         for (JsonNode job : jobs) {
             Cycles.Job parsed = job(job);
+            if (products.find(cabinetId, parsed.productName()).isEmpty()) {
+                throw OmsException.invalidInput(
+                        "Job '" + parsed.name() + "': no product named '" + parsed.productName() + "'.");
+            }
+            if (parsed.channelName() != null
+                    && channels.find(cabinetId, parsed.channelName()).isEmpty()) {
+                throw OmsException.invalidInput(
+                        "Job '" + parsed.name() + "': no channel named '" + parsed.channelName() + "'.");
+            }
             if (parsed.dataSource() != null && !dataSources.exists(cabinetId, parsed.dataSource())) {
                 throw OmsException.invalidInput(
                         "Job '" + parsed.name() + "': no data source named '" + parsed.dataSource() + "'.");
@@ -91,7 +123,7 @@ public class CycleDefinitions {
     }
 
     private static Cycles.Job job(JsonNode spec) {
-        String name = text(spec, "name", 250, true).strip();
+        String name = name(spec, "Job");
         String type = text(spec, "type", 1, true);
         if (!type.matches("[PMTW]")) {
             throw OmsException.invalidInput("Job '" + name + "': type must be P, M, T or W.");
@@ -102,6 +134,9 @@ public class CycleDefinitions {
         if (!query.isEmpty()
                 && !query.strip().toLowerCase(java.util.Locale.ROOT).startsWith("select")) {
             throw OmsException.invalidInput("Job '" + name + "': dataQuery must be a SELECT.");
+        }
+        if (query.contains(";")) {
+            throw OmsException.invalidInput("Job '" + name + "': dataQuery must be a single statement, without ';'.");
         }
         if (!file.isEmpty()) {
             String problem = StoragePaths.folderProblem(file);
@@ -125,8 +160,8 @@ public class CycleDefinitions {
                 emptyToNull(query),
                 emptyToNull(file),
                 filePath,
-                spec.path("doArchive").asBoolean(false),
-                spec.path("skipApproval").asBoolean(false));
+                flag(spec, "doArchive"),
+                flag(spec, "skipApproval"));
     }
 
     /** Creates a job's instance for a date; the maker, when given, may not approve it. */
@@ -154,6 +189,27 @@ public class CycleDefinitions {
                         null);
             }
         }
+    }
+
+    /** Names of cycles and jobs: letters, digits, space, '.', '_' and '-', so that they fit in a URL path. */
+    private static String name(JsonNode spec, String what) {
+        String name = text(spec, "name", 250, true).strip();
+        if (!name.matches("[\\p{L}\\p{N}][\\p{L}\\p{N} ._-]{0,249}")) {
+            throw OmsException.invalidInput(what + " name '" + name + "' may hold only letters, digits, spaces,"
+                    + " '.', '_' and '-', and must start with a letter or digit.");
+        }
+        return name;
+    }
+
+    private static boolean flag(JsonNode spec, String field) {
+        JsonNode value = spec.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw OmsException.invalidInput(field + " must be true or false.");
+        }
+        return value.asBoolean();
     }
 
     private static String text(JsonNode spec, String field, int max, boolean required) {

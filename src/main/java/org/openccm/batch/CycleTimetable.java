@@ -66,7 +66,7 @@ class CycleTimetable implements SmartLifecycle, DisposableBean {
         return Scheduler.create(dataSource)
                 .startTasks(tick)
                 .threads(1)
-                .pollingInterval(properties.timetableInterval())
+                .pollingInterval(properties.timetableInterval().dividedBy(2))
                 .build();
     }
 
@@ -82,6 +82,22 @@ class CycleTimetable implements SmartLifecycle, DisposableBean {
         return trimmed.split("\\s+").length == 5 ? "0 " + trimmed : trimmed;
     }
 
+    /** The latest scheduled time that has come: runs missed while no server was up are not repeated. */
+    private static Instant latestDue(Cycle cycle, Instant now) {
+        Instant due = cycle.nextRunAt();
+        if (cycle.cron() == null) {
+            return due;
+        }
+        for (int i = 0; i < 100_000; i++) {
+            Instant next = nextRun(cycle.cron(), cycle.timeZone(), due);
+            if (next == null || next.isAfter(now)) {
+                return due;
+            }
+            due = next;
+        }
+        return due;
+    }
+
     /** Fires every due cycle; returns how many instances it created. */
     int fireDueCycles() {
         Integer created = transactions.execute(status -> {
@@ -89,7 +105,7 @@ class CycleTimetable implements SmartLifecycle, DisposableBean {
             Instant now = clock.instant();
             List<Cycle> due = cycles.lockDueCycles(now);
             for (Cycle cycle : due) {
-                LocalDateTime date = LocalDateTime.ofInstant(cycle.nextRunAt(), ZoneId.of(cycle.timeZone()));
+                LocalDateTime date = LocalDateTime.ofInstant(latestDue(cycle, now), ZoneId.of(cycle.timeZone()));
                 for (Job job : cycles.jobs(cycle.id())) {
                     Instance instance = cycles.instance(job.id(), cycle.cabinetId(), date, null);
                     if (spools.ofInstance(instance.id()).isEmpty()) {

@@ -20,10 +20,13 @@ import org.openccm.storage.OutputStore;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Streams the records of a job's dataset one at a time: the rows of its database query, or the
@@ -40,13 +43,24 @@ class DatasetReader {
     private final ObjectMapper mapper;
     private final XMLInputFactory xml;
     private final ObjectReader items;
+    private final ObjectMapper fileParser;
 
     DatasetReader(DataSources dataSources, OutputStore store, LimitsProperties limits, RequestBodies bodies) {
         this.dataSources = dataSources;
         this.store = store;
         this.limits = limits;
         this.mapper = bodies.mapper();
-        this.items = mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // A data file is read as a stream: no limit on its length, the request limits on each record.
+        ObjectMapper files = JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxNestingDepth(limits.maxJsonDepth())
+                                .maxDocumentLength(-1)
+                                .maxStringLength(limits.maxValueChars())
+                                .build())
+                        .build())
+                .build();
+        this.fileParser = files;
+        this.items = files.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.xml = XMLInputFactory.newFactory();
         xml.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         xml.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -80,13 +94,31 @@ class DatasetReader {
         }
         try (InputStream in = store.open(cabinetId, job.dataFile())) {
             return job.dataFile().toLowerCase(Locale.ROOT).endsWith(".xml") ? readXml(in, each) : readJson(in, each);
-        } catch (IOException | XMLStreamException e) {
-            throw new UnreadableDatasetException("The job's data file cannot be read: " + e.getMessage(), e);
+        } catch (XMLStreamException e) {
+            throw new UnreadableDatasetException(
+                    "The job's data file is not well-formed XML without a DTD"
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNumber() + ")") + ".",
+                    e);
+        } catch (IOException e) {
+            throw new UnreadableDatasetException("The job's data file cannot be read.", e);
         } catch (RecordData.UnreadableDataException e) {
             throw new UnreadableDatasetException("A record of the job's data file is invalid: " + e.getMessage(), e);
         } catch (tools.jackson.core.JacksonException e) {
             throw new UnreadableDatasetException("The job's data file is not valid JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Reads a whole data file before it replaces a job's dataset, so that a file that cannot be
+     * read is refused at upload instead of failing every later run.
+     *
+     * @return the number of records
+     */
+    long check(long cabinetId, String key) {
+        Cycles.Job probe = new Cycles.Job(0, 0, "upload", null, null, null, null, null, key, "", false, false);
+        return read(cabinetId, probe, record -> {});
     }
 
     /** The first record, or null for an empty dataset: used to check a filter's field names. */
@@ -113,7 +145,7 @@ class DatasetReader {
 
     private long readJson(InputStream in, Consumer<Map<String, Object>> each) {
         long count = 0;
-        try (JsonParser parser = mapper.createParser(in)) {
+        try (JsonParser parser = fileParser.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new RecordData.UnreadableDataException("a JSON data file must hold an array of records");
             }
@@ -170,6 +202,14 @@ class DatasetReader {
             events.close();
         }
         return count;
+    }
+
+    private static String firstLine(tools.jackson.core.JacksonException e) {
+        String message = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
+        int end = message.indexOf('\n');
+        String line = end < 0 ? message : message.substring(0, end);
+        int constraint = line.indexOf(" (from StreamReadConstraints");
+        return constraint < 0 ? line : line.substring(0, constraint);
     }
 
     private static Throwable rootCause(Throwable e) {

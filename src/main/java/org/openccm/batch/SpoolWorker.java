@@ -306,7 +306,8 @@ class SpoolWorker {
             Instance instance = cycles.instanceById(spool.instanceId()).orElseThrow();
             Job job = cycles.job(instance.jobId()).orElseThrow();
             if (job.type() == BatchDocuments.JobType.P) {
-                spools.setPrintFile(spool.id(), mergePrintFile(spool, job, instance));
+                String volumes = mergePrintFile(spool, job, instance);
+                spools.setPrintFile(spool.id(), volumes.isEmpty() ? null : volumes);
             }
             if (!spool.isApproved() && job.skipApproval()) {
                 spools.approve(spool.id(), null);

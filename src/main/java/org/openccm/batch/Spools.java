@@ -393,6 +393,16 @@ class Spools {
 
     // ---- retry -------------------------------------------------------------------------------
 
+    /** A spool that failed as a whole (unreadable dataset, missing product) is read again from the start. */
+    boolean restartFailed(long spoolId) {
+        return jdbc.sql(
+                                "update batch_spool set state = 'ENUMERATING', failure = null, lease_until = null, updated_at = ?"
+                                        + " where id = ? and state = 'FAILED'")
+                        .params(now(), spoolId)
+                        .update()
+                == 1;
+    }
+
     /** Failed records go back to PENDING and their chunks are claimable again; returns the count. */
     @Transactional
     int retryFailedRecords(long spoolId) {

@@ -215,6 +215,86 @@ class BatchApiTest extends BatchTestBase {
     }
 
     @Test
+    void cycleDefinitionsThatCouldNotRunAreRefused() {
+        String supervisor = connect("oms", "11sp1");
+        List<Map<String, Object>> refused = new java.util.ArrayList<>();
+        Map<String, Object> unknownProduct = sampleCustomerJob("j", "x");
+        unknownProduct.put("productName", "NOPE");
+        Map<String, Object> unknownChannel = sampleCustomerJob("j", "x");
+        unknownChannel.put("channelName", "nope");
+        Map<String, Object> twoStatements = sampleCustomerJob("j", "x");
+        twoStatements.put("dataQuery", "select * from sample_customer; delete from sample_customer");
+        Map<String, Object> notABoolean = sampleCustomerJob("j", "x");
+        notABoolean.put("doArchive", "yes");
+        Map<String, Object> traversal = sampleCustomerJob("j", "x");
+        traversal.put("filePath", "../../etc");
+        for (Map<String, Object> job : List.of(unknownProduct, unknownChannel, twoStatements, notABoolean, traversal)) {
+            refused.add(Map.of("name", "bad" + System.nanoTime(), "jobs", List.of(job)));
+        }
+        refused.add(Map.of("name", "../x", "jobs", List.of(sampleCustomerJob("j", "x"))));
+        refused.add(Map.of(
+                "name",
+                "every" + System.nanoTime(),
+                "cron",
+                "* * * * * *",
+                "jobs",
+                List.of(sampleCustomerJob("j", "x"))));
+        refused.add(Map.of(
+                "name",
+                "never" + System.nanoTime(),
+                "cron",
+                "0 0 30 2 *",
+                "jobs",
+                List.of(sampleCustomerJob("j", "x"))));
+        refused.add(Map.of(
+                "name",
+                "zone" + System.nanoTime(),
+                "timeZone",
+                "Mars/Olympus",
+                "jobs",
+                List.of(sampleCustomerJob("j", "x"))));
+        for (Map<String, Object> cycle : refused) {
+            Answer answer = post("/admin/cycles", auth(supervisor), json(cycle));
+            assertThat(answer.httpStatus()).as(cycle + " -> " + answer.raw()).isEqualTo(400);
+        }
+        assertThat(get("/admin/cycles/nosuchcycle", auth(supervisor)).httpStatus())
+                .isEqualTo(404);
+        assertThat(get("/admin/spools/999999", auth(supervisor)).httpStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void aSpoolThatFailedRunsAgainThroughAsyncJobRetry() {
+        String supervisor = connect("oms", "11sp1");
+        String cycle = newCycle(supervisor, "P", Map.of());
+        jdbc.sql("update batch_job set data_query = 'select * from no_such_table' where cycle_id ="
+                        + " (select id from batch_cycle where name = ?)")
+                .param(cycle)
+                .update();
+        String maker = sessionOfNewUser(Role.OPERATOR);
+        Answer started = post(
+                "/admin/cycles/" + cycle + "/jobs/job1/instances",
+                auth(maker),
+                json(Map.of("instanceDate", "2026-05-01 00:00:00")));
+        String spoolId = started.text("jobSpoolId");
+        assertThat(awaitSpool(maker, spoolId, "FAILED").get("failure").asString())
+                .contains("data query failed");
+
+        jdbc.sql("update batch_job set data_query = 'select * from sample_customer order by customer_no' where"
+                        + " cycle_id = (select id from batch_cycle where name = ?)")
+                .param(cycle)
+                .update();
+        Answer retried = post(
+                ASYNC_RETRY,
+                auth(maker),
+                json(Map.of("ScheduleName", cycle, "InstanceDate", "2026-05-01", "JobName", "job1")));
+        assertThat(retried.status()).as(retried.raw()).isEqualTo("0");
+        assertThat(awaitSpool(maker, spoolId, "AWAITING_APPROVAL")
+                        .get("generated")
+                        .asInt())
+                .isEqualTo(3);
+    }
+
+    @Test
     void guideAsyncJobRetrySamplesAnswerSuccessWithBothTextFields() {
         String operator = sessionOfNewUser(Role.OPERATOR);
 
