@@ -119,7 +119,7 @@ final class FilterCondition {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
-            if (c == ' ' || c == '\t') {
+            if (c == ' ') {
                 i++;
             } else if (c == '(' || c == ')' || c == ',') {
                 tokens.add(new Token(c == '(' ? Kind.OPEN : c == ')' ? Kind.CLOSE : Kind.COMMA, String.valueOf(c), i));
@@ -158,6 +158,8 @@ final class FilterCondition {
                     throw new InvalidFilterException("filterCondition has '!' without '='.");
                 }
                 tokens.add(new Token(Kind.OPERATOR, op, start));
+            } else if (c == '-' && i + 1 < text.length() && text.charAt(i + 1) == '-') {
+                throw new InvalidFilterException("filterCondition may not contain comments ('--').");
             } else if (c == '-' || Character.isDigit(c)) {
                 int start = i++;
                 while (i < text.length() && (Character.isDigit(text.charAt(i)) || text.charAt(i) == '.')) {
@@ -176,7 +178,8 @@ final class FilterCondition {
                 tokens.add(new Token(Kind.NAME, text.substring(start, i), start));
             } else {
                 throw new InvalidFilterException("filterCondition may not contain '"
-                        + (Character.isISOControl(c) ? "a control character" : c) + "' (position " + (i + 1) + ").");
+                        + (Character.isISOControl(c) ? "control characters such as tabs and line breaks" : c)
+                        + "' (position " + (i + 1) + ").");
             }
             if (tokens.size() > MAX_TERMS * 8) {
                 throw new InvalidFilterException("filterCondition is too complex.");
@@ -293,7 +296,8 @@ final class FilterCondition {
                 do {
                     values.add(value());
                     if (values.size() > MAX_TERMS) {
-                        throw new InvalidFilterException("IN lists at most " + MAX_TERMS + " values.");
+                        throw new InvalidFilterException(
+                                "filterCondition: an IN list holds at most " + MAX_TERMS + " values.");
                     }
                 } while (peek() != null && peek().kind == Kind.COMMA && position++ >= 0);
                 if (next("')'").kind != Kind.CLOSE) {

@@ -363,7 +363,7 @@ public class Authenticator {
     private LiveSession plainSession(HttpServletRequest request, Cabinet cabinet) {
         String sessionId = request.getHeader(SESSION_HEADER);
         if (sessionId == null || sessionId.isBlank() || sessionId.length() > 256) {
-            throw new OmsException(ErrorCode.INVALID_SESSION, "The sessionId header is missing.");
+            throw new OmsException(ErrorCode.INVALID_SESSION, "The sessionId header is missing or too long.");
         }
         return sessions.findLive(sessionId)
                 .filter(live -> live.cabinetId() == cabinet.id() && !live.isOAuth())

@@ -69,6 +69,9 @@ class FilterConditionTest {
                 .isInstanceOf(FilterCondition.InvalidFilterException.class);
         assertThatThrownBy(() -> FilterCondition.parse("NOT ".repeat(40) + "Record.city = 'x'"))
                 .isInstanceOf(FilterCondition.InvalidFilterException.class);
+        assertThatThrownBy(() -> FilterCondition.parse("Record.city = 'x' -- c"))
+                .hasMessageContaining("comments");
+        assertThatThrownBy(() -> FilterCondition.parse("Record.city =\t'x'")).hasMessageContaining("tabs");
     }
 
     @Test
