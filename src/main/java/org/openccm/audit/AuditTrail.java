@@ -18,7 +18,6 @@ import org.springframework.stereotype.Repository;
  * personal data values must never reach {@link #record}: the trail is read by supervisors and
  * kept long. Texts are cut to the column sizes and stripped of control characters.
  */
-// TODO(CCM-5): no retention limit yet; the trail grows until old rows are deleted by hand.
 @Repository
 public class AuditTrail {
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);

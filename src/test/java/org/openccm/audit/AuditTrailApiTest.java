@@ -36,6 +36,9 @@ class AuditTrailApiTest extends ApiTestBase {
     @Autowired
     PurgeExpiredSessions purge;
 
+    @Autowired
+    AuditRetention retention;
+
     /** A cabinet of its own with a supervisor, so that the trail holds only this test's events. */
     private record Scene(String cabinet, String chief, String chiefSession) {
         Map<String, String> auth() {
@@ -239,6 +242,33 @@ class AuditTrailApiTest extends ApiTestBase {
                 .isEqualTo(400);
         assertThat(get("/admin/audit?action=drop%20table", scene.auth()).httpStatus())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void entriesOlderThanTheRetentionAreDeletedAndNewerOnesKept() {
+        String marker = "retention" + System.nanoTime();
+        jdbc.sql("insert into oms_audit (cabinet_name, occurred_at, actor, action, target, detail)"
+                        + " values (?, ?, ?, 'LOGIN', 'old', null)")
+                .params(
+                        CABINET,
+                        java.sql.Timestamp.from(java.time.Instant.now().minus(java.time.Duration.ofDays(401))),
+                        marker)
+                .update();
+        jdbc.sql("insert into oms_audit (cabinet_name, occurred_at, actor, action, target, detail)"
+                        + " values (?, ?, ?, 'LOGIN', 'recent', null)")
+                .params(
+                        CABINET,
+                        java.sql.Timestamp.from(java.time.Instant.now().minus(java.time.Duration.ofDays(399))),
+                        marker)
+                .update();
+
+        assertThat(retention.purgeOnce()).isGreaterThanOrEqualTo(1);
+
+        assertThat(jdbc.sql("select target from oms_audit where actor = ?")
+                        .param(marker)
+                        .query(String.class)
+                        .list())
+                .containsExactly("recent");
     }
 
     @Test
