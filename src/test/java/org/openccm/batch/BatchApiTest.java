@@ -232,27 +232,18 @@ class BatchApiTest extends BatchTestBase {
             refused.add(Map.of("name", "bad" + System.nanoTime(), "jobs", List.of(job)));
         }
         refused.add(Map.of("name", "../x", "jobs", List.of(sampleCustomerJob("j", "x"))));
-        refused.add(Map.of(
-                "name",
-                "every" + System.nanoTime(),
-                "cron",
-                "* * * * * *",
-                "jobs",
-                List.of(sampleCustomerJob("j", "x"))));
-        refused.add(Map.of(
-                "name",
-                "never" + System.nanoTime(),
-                "cron",
-                "0 0 30 2 *",
-                "jobs",
-                List.of(sampleCustomerJob("j", "x"))));
-        refused.add(Map.of(
-                "name",
-                "zone" + System.nanoTime(),
-                "timeZone",
-                "Mars/Olympus",
-                "jobs",
-                List.of(sampleCustomerJob("j", "x"))));
+        for (Map.Entry<String, String> setting : List.of(
+                Map.entry("cron", "* * * * * *"),
+                Map.entry("cron", "0 0 30 2 *"),
+                Map.entry("timeZone", "Mars/Olympus"))) {
+            refused.add(Map.of(
+                    "name",
+                    "bad" + System.nanoTime(),
+                    setting.getKey(),
+                    setting.getValue(),
+                    "jobs",
+                    List.of(sampleCustomerJob("j", "x"))));
+        }
         for (Map<String, Object> cycle : refused) {
             Answer answer = post("/admin/cycles", auth(supervisor), json(cycle));
             assertThat(answer.httpStatus()).as(cycle + " -> " + answer.raw()).isEqualTo(400);
